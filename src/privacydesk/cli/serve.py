@@ -1,0 +1,81 @@
+"""`privacydesk serve` and `privacydesk demo`."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from privacydesk import audit
+from privacydesk.cli._common import DbOpt, console, database, settings, state
+from privacydesk.config import Settings
+from privacydesk.demo import DemoContext, seed_all
+from privacydesk.keyfile import ensure_master_key
+from privacydesk.register.load import load_register
+from privacydesk.register.service import store_register_version
+from privacydesk.web.app import create_app
+
+HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+EXAMPLE_REGISTER = Path(__file__).resolve().parents[3] / "examples" / "ocqto" / "register.yaml"
+
+
+def _run(cfg: Settings, host: str, port: int) -> None:
+    db = database(cfg.database_url)  # migrates on start
+    app = create_app(cfg, db)
+    console.print(f"privacydesk is serving on [bold]http://{host}:{port}[/bold] (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level=cfg.log_level.lower(), access_log=False)
+
+
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, db: DbOpt = None) -> None:
+    """Serve the portal, the admin and the API (migrating the database first)."""
+    _run(settings(db), host, port)
+
+
+def demo(
+    directory: Annotated[Path, typer.Option("--dir", help="Where the demo database and key live.")] = Path(
+        ".demo"
+    ),
+    register_file: Annotated[
+        Path, typer.Option("--register", help="The register to load.")
+    ] = EXAMPLE_REGISTER,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Create the demo data, then stop.")] = False,
+) -> None:
+    """A fresh demo: Ocqto's register and synthetic data (fixed seed) in --dir, then serve it."""
+    loaded = load_register(register_file)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    cfg = settings().model_copy(
+        update={
+            "database_url": f"sqlite:///{directory / 'privacydesk.db'}",
+            "key_file": directory / "privacydesk.key",
+            "data_dir": directory / "data",
+            "env": "development",
+        }
+    )
+    state.settings = cfg
+    ensure_master_key(cfg)
+    with database(cfg.database_url, create=True).session_scope() as session:
+        audit.record(session, action=audit.Action.DATABASE_INITIALISED, actor="system:demo")
+        store_register_version(session, loaded=loaded, actor="system:demo")
+        notes = seed_all(
+            DemoContext(session=session, settings=cfg, register=loaded.register, today=date.today())
+        )
+    for line in notes:
+        console.print(line, soft_wrap=True)
+    console.print(
+        f"demo data in {directory}/ — portal http://{host}:{port}/ · admin http://{host}:{port}/admin"
+    )
+    if not no_serve:
+        _run(cfg, host, port)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("demo")(demo)

@@ -1,0 +1,1 @@
+"""The privacy register: model, loading with line numbers, legal rules and versions."""

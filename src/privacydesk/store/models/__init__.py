@@ -1,0 +1,1 @@
+"""Table definitions, one module per area; store.db imports every module here."""
