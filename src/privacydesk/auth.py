@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+import threading
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
@@ -26,6 +29,7 @@ from privacydesk.store.models.core import ApiToken, StaffUser, WebSession
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 12
+TOTP_ISSUER = "privacydesk"
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
@@ -187,13 +191,13 @@ def authenticate(session: Session, *, email: str, password: str, now: datetime |
     return user
 
 
-def _count_failure(session: Session, user: StaffUser, now: datetime) -> None:
+def _count_failure(session: Session, user: StaffUser, now: datetime, reason: str = "password") -> None:
     user.failed_logins += 1
     audit.record(
         session,
         action=audit.Action.LOGIN_FAILED,
         actor=actor_of(user),
-        details={"reason": "password"},
+        details={"reason": reason},
     )
     if user.failed_logins >= MAX_FAILED_LOGINS:
         user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
@@ -323,3 +327,155 @@ def resume_session(
 def end_session(session: Session, *, web: WebSession, actor: str) -> None:
     web.ended_at = utcnow()
     audit.record(session, action=audit.Action.LOGOUT, actor=actor)
+
+
+def list_api_tokens(session: Session, *, user_id: int | None = None) -> list[ApiToken]:
+    """Tokens, newest first; only `user_id`'s when given."""
+    query = select(ApiToken).order_by(ApiToken.id.desc())
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return list(session.execute(query).scalars())
+
+
+def list_users(session: Session) -> list[StaffUser]:
+    return list(session.execute(select(StaffUser).order_by(StaffUser.id)).scalars())
+
+
+# --- two-factor login (TOTP, RFC 6238) ---------------------------------------------------------
+
+
+def needs_totp(user: StaffUser) -> bool:
+    """Owners and privacy officers must log in with a code; others may choose to."""
+    return Role(user.role) in ROLES_NEEDING_TOTP or user.totp_confirmed
+
+
+def begin_totp_enrolment(session: Session, *, user: StaffUser) -> str:
+    """A fresh secret for an account that has not confirmed one yet (kept until confirmed)."""
+    if user.totp_confirmed:
+        raise Refused("two-factor login is already set up for this account")
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        session.flush()
+    return user.totp_secret
+
+
+def totp_uri(user: StaffUser, *, issuer: str = TOTP_ISSUER) -> str:
+    """The otpauth:// URI an authenticator app reads from the QR code."""
+    if not user.totp_secret:
+        raise Refused("no two-factor secret to show")
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
+
+
+def totp_counter(secret: str, code: str, *, now: datetime, last_counter: int | None = None) -> int | None:
+    """The time step `code` belongs to (now or one step either side), or None when it is wrong
+    or was already used (a code is good once: `last_counter` is the step used before)."""
+    code = code.strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(now)
+    for counter in (step - 1, step, step + 1):
+        if secrets.compare_digest(totp.generate_otp(counter), code):
+            return None if last_counter is not None and counter <= last_counter else counter
+    return None
+
+
+def check_second_factor(
+    session: Session, *, user: StaffUser, code: str, used: TotpReplayGuard, now: datetime | None = None
+) -> None:
+    """Accept a code for `user` (confirming enrolment on first use), or count a failure."""
+    now = now or utcnow()
+    if not user.active or not user.totp_secret or (user.locked_until and user.locked_until > now):
+        raise LoginFailed()
+    counter = totp_counter(user.totp_secret, code, now=now, last_counter=used.last(user.id))
+    if counter is None:
+        _count_failure(session, user, now, reason="code")
+        raise Refused("that code is not right; use the newest code from your authenticator app")
+    used.remember(user.id, counter)
+    user.failed_logins = 0
+    if not user.totp_confirmed:
+        user.totp_confirmed = True
+        audit.record(
+            session,
+            action=audit.Action.TOTP_ENROLLED,
+            actor=actor_of(user),
+            target_type="user",
+            target_id=user.id,
+        )
+
+
+def reset_totp(session: Session, *, user: StaffUser, actor: str) -> None:
+    """Forget an account's authenticator (lost phone); it enrols again at its next login."""
+    user.totp_secret, user.totp_confirmed = None, False
+    audit.record(
+        session,
+        action=audit.Action.USER_CHANGED,
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        details={"changed": "two_factor_reset"},
+    )
+
+
+def finish_login(session: Session, *, pending: WebSession, user: StaffUser) -> StartedSession:
+    """After the second factor: end the half-logged-in session and start a full one with a new
+    cookie (so a cookie planted before login is worth nothing)."""
+    pending.ended_at = utcnow()
+    started = start_session(session, user=user, second_factor_done=True)
+    audit.record(session, action=audit.Action.LOGIN_SUCCEEDED, actor=actor_of(user))
+    return started
+
+
+def resume_pending_session(
+    session: Session, *, cookie_value: str, idle: timedelta, now: datetime | None = None
+) -> tuple[WebSession, StaffUser] | None:
+    """A session that passed the password but still waits for its code."""
+    resumed = resume_session(session, cookie_value=cookie_value, idle=idle, now=now)
+    if resumed is None or resumed[0].second_factor_done:
+        return None
+    return resumed
+
+
+class TotpReplayGuard:
+    """The last time step each account used, so a code observed once cannot log in again."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def last(self, user_id: int) -> int | None:
+        with self._lock:
+            return self._last.get(user_id)
+
+    def remember(self, user_id: int, counter: int) -> None:
+        with self._lock:
+            self._last[user_id] = max(counter, self._last.get(user_id, counter))
+
+
+# --- login throttling -----------------------------------------------------------------------------
+
+
+@dataclass
+class LoginThrottle:
+    """At most `limit` login attempts per key (a client address, an e-mail) in `window`.
+
+    Complements the account lock: the lock stops guessing one password; this stops one address
+    trying many accounts, and slows guessing before the lock. Kept in memory: privacydesk runs as
+    one process; several instances each keep their own count, which only makes the limit looser.
+    """
+
+    limit: int = 10
+    window: timedelta = timedelta(minutes=5)
+    _hits: dict[str, deque[datetime]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def allow(self, key: str, *, now: datetime) -> bool:
+        """Count one attempt for `key`; False when it is over the limit."""
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and now - hits[0] > self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return False
+            hits.append(now)
+            return True

@@ -7,25 +7,54 @@ import logging
 import pkgutil
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
-from privacydesk import __version__
+from privacydesk import __version__, auth
 from privacydesk.config import Settings
+from privacydesk.errors import NotFound, PrivacydeskError, Refused, UnusableInput
 from privacydesk.store.db import Database
 from privacydesk.web.security import SecurityMiddleware
-from privacydesk.web.templating import render
+from privacydesk.web.templating import TEMPLATES, render
 
 log = logging.getLogger("privacydesk.web")
 ROUTE_MODULES = ("public", "staff", "api")
+STAFF_PREFIXES = ("/admin", "/login", "/logout")
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api", "/opendsr")) or "application/json" in request.headers.get(
         "accept", ""
     )
+
+
+def page_language(request: Request) -> str:
+    """English for the admin; for the portal the `lang` parameter, else the browser's first choice."""
+    if request.url.path.startswith(STAFF_PREFIXES):
+        return "en"
+    asked = request.query_params.get("lang") or request.headers.get("accept-language", "nl")[:2]
+    return "en" if asked.lower() == "en" else "nl"
+
+
+def error_page(request: Request, code: int, message: str | None = None) -> Response:
+    """A page (or JSON) for an error, in the visitor's language, never with a stack trace."""
+    if _wants_json(request):
+        return JSONResponse({"detail": message or "error"}, status_code=code)
+    template = "errors/5xx.html" if code >= 500 else "errors/4xx.html"
+    return render(
+        request, template, status_code=code, code=code, message=message, lang=page_language(request)
+    )
+
+
+def _status_of(exc: PrivacydeskError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, UnusableInput):
+        return 422
+    return 409 if isinstance(exc, Refused) else 400
 
 
 def _install_error_pages(app: FastAPI) -> None:
@@ -35,43 +64,24 @@ def _install_error_pages(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         if exc.status_code == 401:
             return Response(status_code=303, headers={"Location": "/login"})
-        return render(
-            request,
-            "error.html",
-            status_code=exc.status_code,
-            code=exc.status_code,
-            message=str(exc.detail),
-            lang="en",
-        )
+        return error_page(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         fields = [".".join(str(p) for p in e["loc"][1:]) + ": " + e["msg"] for e in exc.errors()]
         if _wants_json(request):
             return JSONResponse({"detail": "invalid input", "fields": fields}, status_code=422)
-        return render(
-            request,
-            "error.html",
-            status_code=422,
-            code=422,
-            message="Some fields are not valid: " + "; ".join(fields),
-            lang="en",
-        )
+        return error_page(request, 422, "Some fields are not valid: " + "; ".join(fields))
+
+    @app.exception_handler(PrivacydeskError)
+    async def refused(request: Request, exc: PrivacydeskError) -> Response:
+        return error_page(request, _status_of(exc), exc.message)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         # Only the type is logged: an exception's text may hold personal data.
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        if _wants_json(request):
-            return JSONResponse({"detail": "internal error"}, status_code=500)
-        return render(
-            request,
-            "error.html",
-            status_code=500,
-            code=500,
-            message="Something went wrong on our side. Nothing was changed.",
-            lang="en",
-        )
+        return error_page(request, 500, None if not _wants_json(request) else "internal error")
 
 
 def _include_routes(app: FastAPI) -> None:
@@ -95,8 +105,15 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
+    app.state.login_throttle = auth.LoginThrottle()
+    app.state.totp_replay = auth.TotpReplayGuard()
     app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     _install_error_pages(app)
     _include_routes(app)
+    # The admin menu lists the pages that exist in this build (an area's page appears with it).
+    paths = {getattr(route, "path", "") for route in app.routes}
+    TEMPLATES.env.globals["admin_pages"] = {
+        p.removeprefix("/admin").strip("/") or "today" for p in paths if p.startswith("/admin")
+    }
     return app

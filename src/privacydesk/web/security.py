@@ -27,9 +27,13 @@ HEADERS = {
 }
 
 
+def idle_timeout(request: Request) -> timedelta:
+    return timedelta(minutes=request.app.state.settings.session_idle_minutes)
+
+
 def _principal(request: Request) -> Principal | None:
     db = request.app.state.db
-    idle = timedelta(minutes=request.app.state.settings.session_idle_minutes)
+    idle = idle_timeout(request)
     header = request.headers.get("authorization", "")
     with db.session_scope() as session:
         if header.lower().startswith("bearer "):
