@@ -1,0 +1,179 @@
+"""The ID-copy check: refuse a copy on which the photo, MRZ, document number or BSN is readable.
+
+Everything happens in memory: the upload is decoded, examined and drawn on without being written
+to disk, database, log or temporary file, so a refused copy is never kept. Findings carry no
+personal data (no numbers, no names): only which part, where, and why it counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from privacydesk.errors import UnusableInput
+from privacydesk.idcheck import bsn, docnumber, mrz
+from privacydesk.idcheck.face import find_faces
+from privacydesk.idcheck.messages import LANGS, Part, accepted, refusal
+from privacydesk.idcheck.ocr import MRZ_ALPHABET, Line, read_lines
+from privacydesk.idcheck.pdf import read_pdf
+from privacydesk.idcheck.preview import annotate
+from privacydesk.idcheck.regions import Box
+from privacydesk.idcheck.source import MAX_BYTES, Page, decode_image, kind_of
+
+OCR_SIDE = 1600  # longest side for OCR: MRZ characters of a card filling a phone photo stay ~30 px
+MAX_UPSCALE = 2.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A readable part: which, on which page, where (None for text inside a PDF), and why."""
+
+    part: Part
+    page: int
+    region: Box | None
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        region = None if self.region is None else vars(self.region)
+        return {"part": self.part.value, "page": self.page, "region": region, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class IdCheckResult:
+    """Accepted when nothing forbidden is readable; `previews` are PNGs with the findings boxed."""
+
+    findings: tuple[Finding, ...]
+    previews: tuple[bytes, ...] = field(repr=False)
+    page_sizes: tuple[tuple[int, int], ...]
+
+    @property
+    def accepted(self) -> bool:
+        return not self.findings
+
+    @property
+    def parts(self) -> list[Part]:
+        """The readable parts, each once, in the order of the Part enum."""
+        return [p for p in Part if any(f.part == p for f in self.findings)]
+
+    def message(self, lang: str = "nl") -> str:
+        """What to tell the person, in Dutch ('nl') or English ('en')."""
+        lang = lang if lang in LANGS else "nl"
+        return accepted(lang) if self.accepted else refusal(self.parts, lang)
+
+    def as_dict(self, lang: str = "nl") -> dict[str, Any]:
+        return {
+            "accepted": self.accepted,
+            "parts": [p.value for p in self.parts],
+            "message": self.message(lang),
+            "findings": [f.as_dict() for f in self.findings],
+            "pages": [{"width": w, "height": h} for w, h in self.page_sizes],
+        }
+
+
+def _ocr_image(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    factor = min(MAX_UPSCALE, OCR_SIDE / max(gray.shape[:2]))
+    interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation), factor
+
+
+def _mrz_detail(lines: list[str], fields: set[str]) -> str:
+    return (
+        f"{mrz.layout_of(lines)} machine-readable zone; check digits valid for: {', '.join(sorted(fields))}"
+    )
+
+
+def _validated(lines: list[Line]) -> tuple[list[Line], set[str]]:
+    candidates = [line for line in lines if mrz.looks_like_mrz(mrz.normalise(line.text))]
+    fields = {f for line in candidates for f in mrz.valid_fields(mrz.normalise(line.text))}
+    return candidates, fields
+
+
+def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
+    """The MRZ from the page's OCR, or from a second pass restricted to its alphabet and area."""
+    candidates, fields = _validated(lines)
+    if not candidates:
+        return None
+    zone = Box.union(line.box for line in candidates)
+    if not fields:
+        pad = max(10, zone.height // 2)
+        crop = zone.padded(pad, limit_w=gray.shape[1], limit_h=gray.shape[0])
+        again = read_lines(gray[crop.y : crop.bottom, crop.x : crop.right], psm=6, whitelist=MRZ_ALPHABET)
+        candidates, fields = _validated(again)
+        if not fields:
+            return None
+        zone = Box.union(line.box for line in candidates).scaled(1, dx=crop.x, dy=crop.y)
+    return zone, _mrz_detail([mrz.normalise(line.text) for line in candidates], fields)
+
+
+def _text_findings(gray: np.ndarray, page: int) -> list[Finding]:
+    ocr, factor = _ocr_image(gray)
+    lines = read_lines(ocr)
+    back = 1 / factor
+    found = []
+    zone = _find_mrz(ocr, lines)
+    if zone is not None:
+        found.append(Finding(Part.MRZ, page, zone[0].scaled(back), zone[1]))
+    for hit in bsn.find_bsns(lines):
+        detail = "11-check valid, next to a BSN label" if hit.labelled else "11-check valid 9-digit number"
+        found.append(Finding(Part.BSN, page, hit.box.scaled(back), detail))
+    for doc in docnumber.find_document_numbers(lines):
+        detail = "next to its label" if doc.labelled else "Dutch document-number pattern"
+        found.append(Finding(Part.DOCUMENT_NUMBER, page, doc.box.scaled(back), detail))
+    return found
+
+
+def _image_findings(image: Image.Image, page: int) -> list[Finding]:
+    gray = np.asarray(image.convert("L"))
+    faces = [Finding(Part.PHOTO, page, box, "a face is visible") for box in find_faces(gray)]
+    return faces + _text_findings(gray, page)
+
+
+def _pdf_text_findings(text: str, page: int) -> list[Finding]:
+    """Parts readable as text inside a PDF (no image region to show)."""
+    found = []
+    for raw in text.splitlines():
+        line = mrz.normalise(raw)
+        if mrz.looks_like_mrz(line) and mrz.valid_fields(line):
+            found.append(Finding(Part.MRZ, page, None, "machine-readable zone in the PDF's text"))
+        if any(bsn.is_bsn(m.group(0)) for m in bsn.PATTERN.finditer(raw)):
+            found.append(Finding(Part.BSN, page, None, "11-check valid number in the PDF's text"))
+        if any(docnumber.is_document_number(m.group(0)) for m in docnumber.PATTERN.finditer(raw)):
+            found.append(Finding(Part.DOCUMENT_NUMBER, page, None, "document number in the PDF's text"))
+    return found
+
+
+def _pages(data: bytes, filename: str) -> list[Page]:
+    if len(data) > MAX_BYTES:
+        raise UnusableInput(
+            f"{filename}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
+            hint="send a smaller photo or scan",
+        )
+    kind = kind_of(data)
+    if kind == "pdf":
+        return read_pdf(data, filename=filename)
+    if kind == "unknown":
+        raise UnusableInput(
+            f"{filename}: this is not a JPEG, PNG, HEIC or PDF file",
+            hint="send a photo or scan of the identity document",
+        )
+    return [Page(decode_image(data, filename=filename))]
+
+
+def check_id_document(data: bytes, *, filename: str) -> IdCheckResult:
+    """Examine an uploaded ID copy in memory; raises UnusableInput for a file that cannot be read."""
+    findings: list[Finding] = []
+    previews: list[bytes] = []
+    sizes: list[tuple[int, int]] = []
+    for index, page in enumerate(_pages(data, filename)):
+        if page.image is None:
+            findings += _pdf_text_findings(page.text, index)
+            continue
+        page_findings = _image_findings(page.image, index)
+        findings += page_findings
+        previews.append(annotate(page.image, [(f.part, f.region) for f in page_findings if f.region]))
+        sizes.append(page.image.size)
+    return IdCheckResult(tuple(findings), tuple(previews), tuple(sizes))

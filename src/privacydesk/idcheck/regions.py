@@ -1,0 +1,51 @@
+"""Rectangles in image pixels: where a finding is, so the person sees what to cover."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned rectangle: left, top, width, height in pixels."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.height
+
+    @staticmethod
+    def union(boxes: Iterable[Box]) -> Box:
+        items = list(boxes)
+        left, top = min(b.x for b in items), min(b.y for b in items)
+        right, bottom = max(b.right for b in items), max(b.bottom for b in items)
+        return Box(left, top, right - left, bottom - top)
+
+    def scaled(self, factor: float, *, dx: int = 0, dy: int = 0) -> Box:
+        """This box in another image: shifted by (dx, dy), then multiplied by `factor`."""
+        return Box(
+            round((self.x + dx) * factor),
+            round((self.y + dy) * factor),
+            max(1, round(self.width * factor)),
+            max(1, round(self.height * factor)),
+        )
+
+    def padded(self, pad: int, *, limit_w: int, limit_h: int) -> Box:
+        left, top = max(0, self.x - pad), max(0, self.y - pad)
+        right, bottom = min(limit_w, self.right + pad), min(limit_h, self.bottom + pad)
+        return Box(left, top, right - left, bottom - top)
+
+    def gap_to(self, other: Box) -> tuple[int, int]:
+        """Horizontal and vertical distance between the two boxes (0 where they overlap)."""
+        dx = max(0, max(self.x, other.x) - min(self.right, other.right))
+        dy = max(0, max(self.y, other.y) - min(self.bottom, other.bottom))
+        return dx, dy
