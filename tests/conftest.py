@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,9 +56,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = Database(f"sqlite:///{path}")
     migrate(db)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
+    with sqlite3.connect(path) as conn:  # fold the WAL into the file, so one file is a whole copy
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
 
@@ -69,7 +70,8 @@ def postgres_url() -> Iterator[str]:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL is required here (PRIVACYDESK_REQUIRE_POSTGRES=1): {reason}")
         pytest.skip(reason)
-    name = f"privacydesk_test_{_worker()}"
+    # One database per test process: parallel runs (xdist workers, other checkouts) never collide.
+    name = f"privacydesk_test_{_worker()}_{os.getpid()}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
