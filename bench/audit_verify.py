@@ -1,52 +1,72 @@
-"""Audit chain: append and verify speed (issue 7 asks `audit verify` of 10,000,000 entries < 60 s)."""
+"""Audit chain: verify speed (issue 7 asks `audit verify` of 10,000,000 entries < 60 s)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench import Result
 from privacydesk import audit
-from privacydesk.store.base import utcnow
 from privacydesk.store.db import Database, migrate
-from privacydesk.store.models.core import AuditEntry
 
 NAME = "audit_verify"
-DESCRIPTION = "Verify the audit hash chain (SQLite); extrapolated to 10,000,000 entries."
+DESCRIPTION = (
+    "Verify the audit hash chain on SQLite (raw tuples in 50,000-row keyset batches); "
+    "measured on N entries and extrapolated linearly to 10,000,000."
+)
+_AT = "2026-11-25 09:00:00.000000"
 
 
-def _fill(db: Database, n: int) -> None:
+def _rows(n: int) -> Iterator[tuple[object, ...]]:
     prev = audit.GENESIS
-    now = utcnow()
-    rows = []
+    actions = ("record.created", "subject.viewed", "retention.run", "login.succeeded")
     for seq in range(1, n + 1):
-        entry = AuditEntry(seq=seq, at=now, actor="system:bench", action="record.created",
-                           target_type="record", target_id=str(seq), reason=None, details={"n": seq},
-                           prev_hash=prev)
-        entry.entry_hash = audit.hash_entry(entry)
-        prev = entry.entry_hash
-        rows.append({c: getattr(entry, c) for c in ("seq", "at", "actor", "action", "target_type", "target_id",
-                                                      "reason", "details", "prev_hash", "entry_hash")})
-    with db.engine.begin() as conn:
-        conn.execute(AuditEntry.__table__.insert(), rows)
+        details = json.dumps({"n": seq, "kind": "invoice"})
+        row = (seq, _AT, "user:3", actions[seq % 4], "record", str(seq), None, details, prev)
+        entry_hash = hashlib.sha256(audit.raw_canonical(row)).hexdigest()
+        yield (*row, entry_hash)
+        prev = entry_hash
+
+
+def _fill(path: Path, n: int) -> None:
+    # Raw sqlite3: filling millions of entries through the ORM would take longer than verifying them.
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            f"INSERT INTO audit_entries ({audit._COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", _rows(n)
+        )
+    conn.close()
 
 
 def run(quick: bool = False) -> list[Result]:
-    n = 20_000 if quick else 500_000
+    n = 50_000 if quick else 2_000_000
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        path = Path(tmp) / "bench.db"
+        db = Database(f"sqlite:///{path}")
         migrate(db)
-        _fill(db, n)
+        _fill(path, n)
         started = time.perf_counter()
         with db.session_scope(readonly=True) as session:
             report = audit.verify_chain(session)
         seconds = time.perf_counter() - started
         db.dispose()
-    assert report.ok and report.entries == n
+    assert report.ok and report.entries == n, report
     per_second = n / seconds
     projected = 10_000_000 / per_second
     return [
+        Result(f"verify {n:,} entries", seconds, "s"),
         Result("entries verified per second", per_second, "entries/s"),
-        Result("projected verify of 10,000,000 entries", projected, "s", "< 60 s", projected < 60),
+        Result(
+            "projected verify of 10,000,000 entries",
+            projected,
+            "s",
+            "< 60 s",
+            projected < 60,
+            "(extrapolated)",
+        ),
     ]

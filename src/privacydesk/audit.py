@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from privacydesk.store.base import utcnow
 from privacydesk.store.models.core import AuditEntry
@@ -231,40 +236,243 @@ class ChainReport:
         return self.first_bad is None
 
 
-def _iter_entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
-    last = 0
-    while True:
-        rows = (
-            session.execute(
-                select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
-            )
-            .scalars()
-            .all()
+# Verification reads raw column tuples (no ORM objects, no type processors) in large keyset
+# batches and rebuilds each entry's canonical JSON by string concatenation, in the same key order
+# json.dumps(sort_keys=True) uses. `canonical_json(entry_payload(e))` stays the definition;
+# `tests/audit/test_canonical_fast_path.py` checks the two agree byte for byte.
+_COLUMNS = "seq, at, actor, action, target_type, target_id, reason, details, prev_hash, entry_hash"
+_DETAILS = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+VERIFY_BATCH = 50_000
+# Chains longer than this are walked by several processes, one range each.
+PARALLEL_SPAN = 500_000
+PUBLIC_FIELDS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "reason",
+    "details",
+    "entry_hash",
+)
+
+
+def _js(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def _at_iso(value: str | datetime) -> str:
+    if isinstance(value, str):  # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC
+        return (
+            f"{value[:10]}T{value[11:26]}+00:00"
+            if len(value) == 26
+            else _at_iso(datetime.fromisoformat(value))
         )
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].seq
-        session.expunge_all()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _details_json(value: str | dict[str, Any] | None) -> str:
+    if value == "{}":
+        return value
+    return _DETAILS.encode(json.loads(value) if isinstance(value, str) else (value or {}))
+
+
+def raw_canonical(row: Sequence[Any]) -> bytes:
+    """The canonical JSON of an entry given as a raw row in `_COLUMNS` order."""
+    seq, at, actor, action, target_type, target_id, reason, details, prev_hash = row[:9]
+    return (
+        f'{{"action":{_js(action)},"actor":{_js(actor)},"at":"{_at_iso(at)}",'
+        f'"details":{_details_json(details)},"prev_hash":{_js(prev_hash)},"reason":{_js(reason)},'
+        f'"seq":{int(seq)},"target_id":{_js(target_id)},"target_type":{_js(target_type)}}}'
+    ).encode()
+
+
+def _range_batches(dbapi_conn: Any, dialect: str, lo: int, hi: int, batch: int) -> Iterator[list[Any]]:
+    """Raw rows with lo < seq <= hi, in keyset batches, straight from the driver's cursor."""
+    pg = dialect == "postgresql"
+    # PostgreSQL's driver would parse JSON into dicts; ask for the text, as SQLite gives it.
+    columns = _COLUMNS.replace("details", "details::text") if pg else _COLUMNS
+    ph = "%s" if pg else "?"
+    sql = f"SELECT {columns} FROM audit_entries WHERE seq > {ph} AND seq <= {ph} ORDER BY seq LIMIT {batch}"
+    cursor = dbapi_conn.cursor()
+    last = lo
+    try:
+        while True:
+            cursor.execute(sql, (last, hi))
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """What a walk over lo < seq <= hi found: enough to stitch it to its neighbours."""
+
+    lo: int
+    count: int
+    first_prev: str | None
+    last_hash: str | None
+    failure: ChainReport | None
+
+
+class _Walk:
+    """The chain walker's state: what the next entry must look like (prev None: take it as given)."""
+
+    def __init__(self, prev: str | None = GENESIS, expected: int = 1) -> None:
+        self.prev, self.expected, self.count = prev, expected, 0
+        self.first_prev: str | None = None
+
+    def check(self, batch: Sequence[Sequence[Any]]) -> ChainReport | None:
+        sha256 = hashlib.sha256
+        if self.first_prev is None and batch:
+            self.first_prev = batch[0][8]
+            self.prev = self.prev if self.prev is not None else batch[0][8]
+        prev, expected = self.prev, self.expected
+        for i, row in enumerate(batch):
+            if row[0] != expected or row[8] != prev or sha256(raw_canonical(row)).hexdigest() != row[9]:
+                self.count += i
+                return _diagnose(row, expected, prev or GENESIS, batch[i + 1 :], self.count)
+            prev, expected = row[9], expected + 1
+        self.prev, self.expected, self.count = prev, expected, self.count + len(batch)
+        return None
+
+
+def _diagnose(
+    row: Sequence[Any], expected: int, prev: str, later: Sequence[Sequence[Any]], count: int
+) -> ChainReport:
+    """Name the first entry that does not hold, and say whether it was removed, moved or altered."""
+    if row[0] != expected:
+        return ChainReport(count, prev, expected, f"entry {expected} was removed (the next is {row[0]})")
+    if any(other[9] == row[8] for other in later):
+        return ChainReport(count, prev, expected, "entries were reordered: this one belongs further on")
+    if hashlib.sha256(raw_canonical(row)).hexdigest() != row[9]:
+        return ChainReport(count, prev, expected, "its content was altered")
+    return ChainReport(
+        count,
+        prev,
+        expected,
+        f"it does not follow entry {expected - 1}: that entry was rewritten, or this one was moved",
+    )
+
+
+def _walk_range(dbapi_conn: Any, dialect: str, lo: int, hi: int, batch: int) -> _Segment:
+    walk = _Walk(prev=GENESIS if lo == 0 else None, expected=lo + 1)
+    for rows in _range_batches(dbapi_conn, dialect, lo, hi, batch):
+        failure = walk.check(rows)
+        if failure is not None:
+            return _Segment(lo, walk.count, walk.first_prev, None, failure)
+    if walk.expected <= hi:  # the range's last entries are gone
+        gone = ChainReport(
+            walk.count, walk.prev or GENESIS, walk.expected, f"entry {walk.expected} was removed"
+        )
+        return _Segment(lo, walk.count, walk.first_prev, None, gone)
+    return _Segment(lo, walk.count, walk.first_prev, walk.prev, None)
+
+
+def _walk_range_in_worker(url: str, lo: int, hi: int, batch: int) -> _Segment:
+    """A worker process walks one range over its own connection (readers never block writers)."""
+    from privacydesk.store.db import make_engine
+
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return _walk_range(conn.connection.driver_connection, engine.dialect.name, lo, hi, batch)
+    finally:
+        engine.dispose()
+
+
+def _stitch(segments: Iterable[_Segment]) -> ChainReport:
+    """Join the segments in order: each must start where the one before it ended."""
+    prev, total = GENESIS, 0
+    for seg in segments:
+        broken_join = seg.first_prev is not None and seg.first_prev != prev
+        f = seg.failure
+        if f is not None and (not broken_join or f.first_bad == seg.lo + 1):
+            return ChainReport(total + f.entries, f.head_hash, f.first_bad, f.problem)
+        if broken_join:
+            problem = f"it does not follow entry {seg.lo}: that entry was rewritten, or this one was moved"
+            return ChainReport(total, prev, seg.lo + 1, problem)
+        prev, total = seg.last_hash or prev, total + seg.count
+    return ChainReport(total, prev)
+
+
+def _segments(session: Session, top: int, batch: int, workers: int) -> list[_Segment]:
+    span = max(PARALLEL_SPAN, -(-top // max(1, workers * 4)))
+    bounds = [(lo, min(lo + span, top)) for lo in range(0, top, span)]
+    conn = session.connection()
+    if len(bounds) == 1 or workers <= 1:
+        dbapi = conn.connection.driver_connection
+        return [_walk_range(dbapi, conn.dialect.name, lo, hi, batch) for lo, hi in bounds]
+    url = conn.engine.url.render_as_string(hide_password=False)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_walk_range_in_worker, url, lo, hi, batch) for lo, hi in bounds]
+        return [f.result() for f in futures]
+
+
+def verify_chain(
+    session: Session, *, anchor: str | None = None, batch: int = VERIFY_BATCH, workers: int | None = None
+) -> ChainReport:
+    """Walk the whole chain in order; report the first entry altered, removed or reordered.
+
+    Long chains are cut into ranges walked by `workers` processes (default: the CPU count) and
+    stitched in order. With `anchor` (a head hash kept outside the system, see `audit anchor`), a
+    chain whose newest entries were cut off is refused too: the anchored entry must still be there.
+    """
+    top = int(session.execute(select(func.coalesce(func.max(AuditEntry.seq), 0))).scalar_one())
+    report = _stitch(_segments(session, top, batch, workers or os.cpu_count() or 1))
+    if report.ok and anchor is not None and not _holds_hash(session, anchor):
+        return ChainReport(
+            report.entries, report.head_hash, top + 1, f"the anchored head {anchor} is no longer in the chain"
+        )
+    return report
+
+
+def _holds_hash(session: Session, entry_hash: str) -> bool:
+    found = session.execute(select(AuditEntry.seq).where(AuditEntry.entry_hash == entry_hash)).first()
+    return found is not None
 
 
 def verify_entries(entries: Iterable[AuditEntry]) -> ChainReport:
-    """Walk the chain in order; report the first entry altered, removed or reordered."""
-    prev, expected_seq, count = GENESIS, 1, 0
-    for entry in entries:
-        count += 1
-        if entry.seq != expected_seq:
-            return ChainReport(count, prev, entry.seq, f"entry {expected_seq} is missing or moved")
-        if entry.prev_hash != prev:
-            return ChainReport(count, prev, entry.seq, "does not follow the entry before it")
-        if hash_entry(entry) != entry.entry_hash:
-            return ChainReport(count, prev, entry.seq, "its content was altered")
-        prev, expected_seq = entry.entry_hash, expected_seq + 1
-    return ChainReport(count, prev)
+    """Verify ORM entries (small chains, tests): the same walk as `verify_chain`."""
+    rows = [
+        (*(getattr(e, c) for c in _COLUMNS.split(", ")[:7]), e.details, e.prev_hash, e.entry_hash)
+        for e in entries
+    ]
+    walk = _Walk()
+    return walk.check(rows) or ChainReport(walk.count, walk.prev or GENESIS)
 
 
-def verify_chain(session: Session) -> ChainReport:
-    return verify_entries(_iter_entries(session))
+def search_audit(
+    session: Session,
+    *,
+    action: str | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    """Entries newest first, filtered; `target` is 'type:id' (e.g. 'subject:3f2a…') or a bare id."""
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if target:
+        kind, sep, ident = target.partition(":")
+        query = query.where(AuditEntry.target_id == (ident if sep else kind))
+        if sep:
+            query = query.where(AuditEntry.target_type == kind)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    return list(session.execute(query.limit(max(1, min(limit, 1000))).offset(max(0, offset))).scalars())
 
 
 def head(session: Session) -> tuple[int, str]:
