@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -13,6 +14,12 @@ from sqlalchemy.orm import Session
 from privacydesk.config import Settings
 from privacydesk.consent.keys import bind_settings
 from privacydesk.store.db import Database, migrate
+from privacydesk.web.app import create_app
+
+with warnings.catch_warnings():
+    # Starlette's TestClient warns about its httpx transport on import; the client itself is fine.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 Scope = Callable[[], AbstractContextManager[Session]]
 
@@ -44,3 +51,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
+
+
+@pytest.fixture
+def client(settings: Settings, loaded_db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, loaded_db), raise_server_exceptions=False) as test_client:
+        yield test_client
