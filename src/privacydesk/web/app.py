@@ -10,8 +10,10 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute
 
 from privacydesk import __version__, auth
 from privacydesk.config import Settings
@@ -94,6 +96,19 @@ def _include_routes(app: FastAPI) -> None:
         app.include_router(importlib.import_module(f"{routes.__name__}.{info.name}").router)
 
 
+def api_routes(routes: list[BaseRoute]) -> list[APIRoute]:
+    """Every APIRoute of an app, also those inside included routers (FastAPI ≥ 0.160 keeps an
+    included router as one entry). Routers are included without a prefix, so paths are final."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            found.extend(api_routes(inner.routes))
+    return found
+
+
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The whole web application for `settings`; `db` may be shared with the caller (tests)."""
     app = FastAPI(
@@ -112,7 +127,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     _install_error_pages(app)
     _include_routes(app)
     # The admin menu lists the pages that exist in this build (an area's page appears with it).
-    paths = {getattr(route, "path", "") for route in app.routes}
+    paths = {route.path for route in api_routes(app.routes)}
     TEMPLATES.env.globals["admin_pages"] = {
         p.removeprefix("/admin").strip("/") or "today" for p in paths if p.startswith("/admin")
     }

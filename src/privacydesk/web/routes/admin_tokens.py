@@ -72,7 +72,7 @@ def create_token(
     principal: LoggedIn,
     name: Annotated[str, Form(max_length=100)] = "",
     role: Annotated[str, Form(max_length=32)] = "",
-    days: Annotated[str, Form(max_length=5)] = "",
+    days: Annotated[str, Form(max_length=20)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> HTMLResponse:
     """Issue a token; its secret is shown on this page once."""
