@@ -83,11 +83,12 @@ def add_identifiers(
 ) -> int:
     """Add normalised (kind, value) pairs the subject does not have yet; returns how many were new."""
     dek = subject_key(session, keyring=keyring, subject=subject)
-    have = set(
-        session.execute(
+    have = {
+        (kind, index)
+        for kind, index in session.execute(
             select(Identifier.kind, Identifier.blind_index).where(Identifier.subject_id == subject.id)
-        ).tuples()
-    )
+        )
+    }
     added = 0
     for kind, norm in pairs:
         for row in _index_rows(keyring, dek, subject, kind, norm):
@@ -474,7 +475,7 @@ def _identifier_values(session: Session, dek: bytes, subject: Subject) -> dict[s
         select(Identifier.kind, Identifier.value_enc)
         .where(Identifier.subject_id == subject.id, Identifier.value_enc.is_not(None))
         .order_by(Identifier.id)
-    ).tuples()
+    ).all()
     out: dict[str, list[str]] = {}
     for kind, blob in rows:
         assert blob is not None
