@@ -10,7 +10,7 @@ from sqlalchemy import select
 from privacydesk.errors import Refused
 from privacydesk.identifiers import InvalidIdentifier
 from privacydesk.register.model import Register
-from privacydesk.store.crypto import Keyring, KeyDestroyed
+from privacydesk.store.crypto import KeyDestroyed, Keyring
 from privacydesk.store.db import Database
 from privacydesk.store.models.core import AuditEntry
 from privacydesk.store.models.subjects import Record
