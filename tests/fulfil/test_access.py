@@ -1,0 +1,76 @@
+"""Access (art. 15): the ZIP holds the report, the data as JSON and CSV, and the e-mails."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from privacydesk.consent.keys import bind_settings
+from privacydesk.errors import NotFound
+from privacydesk.subject_requests.fulfil.access import fulfil_access
+from privacydesk.subject_requests.fulfil.result import Result
+from tests.fulfil.conftest import CONTACT_EMAIL, EMAIL, NAMESAKE_EMAIL, Store
+
+
+def _access(store: Store, tmp_path: Path, subject_id: int, lang: str = "nl") -> Result:
+    with store.db.session_scope() as session:
+        bind_settings(session, store.settings)
+        return fulfil_access(
+            session,
+            keyring=store.keyring,
+            register=store.register,
+            subject_id=subject_id,
+            lang=lang,
+            made_on=date(2026, 11, 25),
+            reference="REQ-1",
+            out_dir=tmp_path / "out",
+            actor="user:1",
+        )
+
+
+def test_the_zip_holds_report_data_and_correspondence(store: Store, tmp_path: Path) -> None:
+    [path] = _access(store, tmp_path, store.marieke).files
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        assert {"report.html", "report.pdf", "data.json", "records.csv", "identifiers.csv"} <= names
+        eml = [n for n in names if n.startswith("correspondence/") and n.endswith(".eml")]
+        assert len(eml) == 1
+        assert "Vraag over factuur 2025-0042" in zf.read(eml[0]).decode()
+        doc = json.loads(zf.read("data.json"))
+    assert {"kind": "email", "value": EMAIL} in doc["identifiers"]
+    assert {r["purpose"] for r in doc["records"]} == {"service_contact", "delivery", "newsletter", "payment"}
+    assert doc["consents"][0]["dpv:hasPurpose"] == "newsletter"
+
+
+def test_no_data_of_another_subject_is_in_the_answer(store: Store, tmp_path: Path) -> None:
+    [path] = _access(store, tmp_path, store.marieke).files
+    with zipfile.ZipFile(path) as zf:
+        blob = b"".join(zf.read(n) for n in zf.namelist() if not n.endswith(".pdf"))
+    assert NAMESAKE_EMAIL.encode() not in blob and b"Dorpsweg" not in blob
+    assert CONTACT_EMAIL.encode() not in blob  # her contact list: withheld (art. 15(4))
+
+
+def test_message_keys_never_leave_the_store(store: Store, tmp_path: Path) -> None:
+    [path] = _access(store, tmp_path, store.marieke).files
+    with zipfile.ZipFile(path) as zf:
+        assert b"message_key" not in zf.read("data.json") + zf.read("records.csv")
+
+
+def test_the_summary_lists_what_was_withheld(store: Store, tmp_path: Path) -> None:
+    summary = _access(store, tmp_path, store.marieke).summary
+    assert [(w.what, w.count) for w in summary.withheld] == [("contact_list_entries", 1)]
+
+
+def test_the_zip_is_readable_by_its_owner_only(store: Store, tmp_path: Path) -> None:
+    [path] = _access(store, tmp_path, store.marieke).files
+    assert path.stat().st_mode & 0o077 == 0
+
+
+def test_an_unknown_subject_is_refused(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(NotFound):
+        _access(store, tmp_path, 999_999)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
