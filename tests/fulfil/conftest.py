@@ -42,15 +42,17 @@ class Store:
 
 
 def _records(session: Session, keyring: Keyring, register: Register, subject) -> None:  # type: ignore[no-untyped-def]
-    add = lambda **kw: add_record(
-        session,
-        keyring=keyring,
-        register=register,
-        subject=subject,  # noqa: E731
-        source="data_subject",
-        actor="test",
-        **kw,
-    )
+    def add(**kw: object) -> None:
+        add_record(
+            session,
+            keyring=keyring,
+            register=register,
+            subject=subject,
+            source="data_subject",
+            actor="test",
+            **kw,
+        )  # type: ignore[arg-type]
+
     add(kind="contact", category="name", purpose="service_contact", payload={"name": NAME})
     add(kind="contact", category="email", purpose="service_contact", payload={"email": EMAIL})
     add(kind="contact", category="phone", purpose="service_contact", payload={"phone": PHONE})
