@@ -79,9 +79,12 @@ def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
+        started = ""
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            started = f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         raise UnusableInput(
-            f"{file}:{line}: not valid YAML: {exc.problem or exc.context}",
-            hint="check indentation and quoting on that line",
+            f"{file}:{line}: not valid YAML: {exc.problem or exc.context}{started}",
+            hint="check indentation, brackets and quoting there",
         ) from None
     except yaml.YAMLError as exc:
         raise UnusableInput(f"{file}: not valid YAML: {exc}") from None
