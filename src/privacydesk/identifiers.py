@@ -16,16 +16,18 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 
+from privacydesk.errors import UnusableInput
+
 KINDS = ("email", "phone", "iban", "name", "address", "postcode")
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})\s*$")
 _SPACES = re.compile(r"\s+")
 
 
-class InvalidIdentifier(ValueError):
+class InvalidIdentifier(UnusableInput):
     """A value that is not a valid identifier of its kind. Carries the field, never the value."""
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+        super().__init__(f"{field}: {reason}", hint=f"correct the {field}")
         self.field = field
         self.reason = reason
 
@@ -76,9 +78,15 @@ def normalise_address(value: str) -> str:
     return text.casefold()
 
 
+_BSN_SHAPE = re.compile(r"^\s*\d{3}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}\s*$|^\s*\d{4}[ .]\d{2}[ .]\d{3}\s*$")
+
+
 def is_bsn(value: str) -> bool:
-    """True for a 9-digit number passing the BSN 11-check (used to refuse BSNs at the door)."""
-    return bool(stdnum_bsn.is_valid(value))
+    """True for a whole value written as a BSN (nine digits, maybe grouped by dots or spaces) that
+    passes the 11-check. Other digit runs (invoice numbers with hyphens, phone numbers) are not."""
+    return bool(_BSN_SHAPE.match(value)) and bool(
+        stdnum_bsn.is_valid(value.replace(".", "").replace(" ", ""))
+    )
 
 
 NORMALISERS = {

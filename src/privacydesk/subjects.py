@@ -222,7 +222,7 @@ def _check_allowed(register: Register, *, category: str, purpose: str) -> None:
 
 def _refuse_bsn(payload: dict[str, Any]) -> None:
     for key, value in payload.items():
-        if isinstance(value, str) and is_bsn(value.replace(".", "").replace(" ", "")) and key != "amount":
+        if isinstance(value, str) and is_bsn(value):
             raise Refused(
                 f"field '{key}' holds a BSN, which may not be kept here (UAVG art. 46)",
                 hint="remove the BSN before storing",

@@ -222,9 +222,7 @@ def _import_row(
     values = row_values(fields, row)
     if not values:
         return
-    if any(
-        is_bsn(v.replace(".", "").replace(" ", "")) for k, v in values.items() if k not in ("phone", "iban")
-    ):
+    if any(is_bsn(v) for k, v in values.items() if k not in ("phone", "iban")):
         summary.skipped.append(
             f"{where}: holds a BSN, which may not be kept (UAVG art. 46); row not imported"
         )
