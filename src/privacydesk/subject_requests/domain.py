@@ -69,6 +69,9 @@ OPEN_STATUSES = frozenset({Status.RECEIVED, Status.AWAITING_IDENTITY, Status.VER
 CLOCK_RUNNING = OPEN_STATUSES
 
 
+_KINDS = {k.value: k for k in RequestKind}
+
+
 def check_transition(current: str, target: Status) -> None:
     """Raise InvalidTransition unless the table allows `current` → `target`."""
     if target not in ALLOWED_TRANSITIONS[Status(current)]:
@@ -85,13 +88,12 @@ def parse_kinds(values: list[str]) -> list[RequestKind]:
         raise UnusableInput("a request needs at least one type", hint="--type access (or erasure, …)")
     kinds: list[RequestKind] = []
     for value in values:
-        try:
-            kind = RequestKind(value.strip().lower().replace("-", "_"))
-        except ValueError:
+        kind = _KINDS.get(value.strip().lower().replace("-", "_"))
+        if kind is None:
             raise UnusableInput(
                 f"unknown request type '{value}'",
                 hint="use one of " + ", ".join(k.value for k in RequestKind),
-            ) from None
+            )
         if kind not in kinds:
             kinds.append(kind)
     return kinds
