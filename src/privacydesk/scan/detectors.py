@@ -381,16 +381,20 @@ def find_labelled(text: str) -> Iterator[Hit]:
 # --- one pass for the identifiers that start with a digit, +, ( or a country code -------------
 # Each branch opens with its first character and checks what precedes it right after, so the
 # engine skips ahead to candidate characters; one pass over the text serves all four kinds.
-_CANDIDATES = re.compile(
-    # The shared first character is spelled out so that the engine can skip ahead to it (a pattern
-    # that opens with an alternation or a lookbehind makes it try every position of the text).
-    r"[A-Z0-9+(](?<!\w.)(?:"
-    r"(?P<iban>(?<=[A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b)"
-    r"|(?P<phone>(?<=[+(0])(?<![+@/.,\-].)[\d)]*(?:[ \-.]{1,2}\(?\d[\d)]*){0,6}(?![\w@]))"
-    r"|(?P<postcode>(?<=[1-9])(?<![\-/.,].)\d{3} ?(?!SA|SD|SS)[A-EGHJ-NPR-TV-XZ]{2}(?![\w\-]))"
-    r"|(?P<bsn>(?<=\d)(?<![.,\-/+].)\d{8}(?![\w.,\-/]\d|\w))"
-    r")"
-)
+IBAN_BRANCH = r"(?P<iban>(?<=[A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b)"
+PHONE_BRANCH = r"(?P<phone>(?<=[+(0])(?<![+@/.,\-].)[\d)]*(?:[ \-.]{1,2}\(?\d[\d)]*){0,6}(?![\w@]))"
+POSTCODE_BRANCH = r"(?P<postcode>(?<=[1-9])(?<![\-/.,].)\d{3} ?(?!SA|SD|SS)[A-EGHJ-NPR-TV-XZ]{2}(?![\w\-]))"
+BSN_BRANCH = r"(?P<bsn>(?<=\d)(?<![.,\-/+].)\d{8}(?![\w.,\-/]\d|\w))"
+
+
+def candidates_pattern(first: str, *branches: str) -> re.Pattern[str]:
+    """One pattern for several kinds. The shared first character class is spelled out so the engine
+    can skip ahead to it (a pattern that opens with an alternation or a lookbehind makes it try every
+    position of the text); each branch then checks that first character and what precedes it."""
+    return re.compile(rf"[{first}](?<!\w.)(?:" + "|".join(branches) + ")")
+
+
+_CANDIDATES = candidates_pattern("A-Z0-9+(", IBAN_BRANCH, PHONE_BRANCH, POSTCODE_BRANCH, BSN_BRANCH)
 _VALIDATE: dict[str, Callable[[str, re.Match[str]], tuple[Hit, ...]]] = {
     "iban": _iban,
     "phone": _phones,
