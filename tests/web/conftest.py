@@ -98,3 +98,38 @@ def issue_tokens(db: Database, owner: Person) -> dict[auth.Role, str]:
             issued = auth.create_api_token(session, user=user, name=f"{role} test", role=role, actor="test")
             secrets[role] = issued.secret
     return secrets
+
+
+JAN = {"name": ["Jan Jansen"], "email": ["jan.jansen@example.nl"], "phone": ["06-12345678"]}
+
+
+def add_jan(db: Database, settings: Settings) -> str:
+    """A customer with one correspondence record; returns their pseudonymous ref."""
+    from privacydesk.register.service import current_register
+    from privacydesk.store.crypto import Keyring
+    from privacydesk.subjects import add_record, create_subject
+
+    keyring = Keyring.from_settings(settings)
+    with db.session_scope() as session:
+        _, register = current_register(session)
+        jan = create_subject(
+            session,
+            keyring=keyring,
+            register=register,
+            subject_type="customer",
+            identifiers=JAN,
+            actor="test",
+        )
+        add_record(
+            session,
+            keyring=keyring,
+            register=register,
+            subject=jan,
+            kind="note",
+            category="correspondence",
+            purpose="service_contact",
+            source="data_subject",
+            payload={"body": "Please call me back on Tuesday"},
+            actor="test",
+        )
+        return jan.ref

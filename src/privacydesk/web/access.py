@@ -16,6 +16,7 @@ from fastapi import Depends, HTTPException, Request, status
 
 from privacydesk import audit
 from privacydesk.auth import Permission, Role, can
+from privacydesk.store.crypto import Keyring
 from privacydesk.store.models.core import StaffUser, WebSession
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,3 +85,13 @@ def require(permission: Permission) -> Callable[..., Principal]:
     setattr(dependency, PERMISSION_MARK, permission.value)
     dependency.__name__ = f"require_{permission.value}"
     return dependency
+
+
+def keyring(request: Request) -> Keyring:
+    """The master keyring, read once per app from the settings (key file or PRIVACYDESK_MASTER_KEY)."""
+    ring = getattr(request.app.state, "keyring", None)
+    if ring is None:
+        ring = Keyring.from_settings(request.app.state.settings)
+        request.app.state.keyring = ring
+    assert isinstance(ring, Keyring)
+    return ring

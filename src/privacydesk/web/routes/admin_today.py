@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from privacydesk import audit
-from privacydesk.auth import Permission
 from privacydesk.register.service import current_register
-from privacydesk.web.access import Principal, require, require_login
+from privacydesk.web.access import Principal, require_login
 from privacydesk.web.templating import render
 
 router = APIRouter()
@@ -33,13 +32,3 @@ def today(request: Request, principal: Annotated[Principal, Depends(require_logi
         audit_head=head_hash,
         lang="en",
     )
-
-
-@router.get("/admin/audit/verify", response_class=HTMLResponse)
-def verify_chain(
-    request: Request, principal: Annotated[Principal, Depends(require(Permission.VIEW_AUDIT))]
-) -> HTMLResponse:
-    """The audit chain's verification, as a fragment (loaded by htmx after the page)."""
-    with request.app.state.db.session_scope(readonly=True) as session:
-        report = audit.verify_chain(session)
-    return render(request, "admin_chain_status.html", report=report, lang="en")
