@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -13,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from privacydesk.config import Settings
 from privacydesk.consent.keys import bind_settings
-from privacydesk.store.db import Database, migrate
+from privacydesk.store.db import Database
 from privacydesk.web.app import create_app
+from tests.consent.testsite import migrated_sqlite
 
 with warnings.catch_warnings():
     # Starlette's TestClient warns about its httpx transport on import; the client itself is fine.
@@ -38,19 +38,8 @@ def scope(loaded_db: Database, settings: Settings) -> Scope:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file, copied for each test.
-
-    Same as the shared fixture, but the WAL is folded in through a plain sqlite3 connection:
-    through the engine, SQLAlchemy 2.1 opens a transaction first (BEGIN IMMEDIATE in store.db),
-    inside which SQLite refuses the checkpoint ("database table is locked").
-    """
-    path = tmp_path_factory.mktemp("consent-template") / "template.db"
-    db = Database(f"sqlite:///{path}")
-    migrate(db)
-    db.dispose()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    """A migrated SQLite file, copied for each test (see testsite.migrated_sqlite)."""
+    return migrated_sqlite(tmp_path_factory.mktemp("consent-template") / "template.db")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import hmac
 import ipaddress
 import json
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -214,15 +215,29 @@ def banner_context(session: Session, *, settings: Settings) -> BannerContext:
     )
 
 
+_HEADER_COMMENT = re.compile(r"^/\*.*?\*/\n", re.S)
+
+
+def compact(source: str) -> str:
+    """Drop the header comment, indentation and whole-line comments (statements end in ';', so
+    keeping the line breaks keeps the meaning)."""
+    lines = (line.strip() for line in _HEADER_COMMENT.sub("", source).splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+def script_source() -> str:
+    return compact(resources.files("privacydesk.consent").joinpath("banner/consent.js").read_text())
+
+
 def script(ctx: BannerContext, *, gpc: bool) -> str:
     """consent.js with this register's configuration in it."""
-    source = resources.files("privacydesk.consent").joinpath("banner/consent.js").read_text()
+    source = script_source()
     config = json.dumps({**ctx.config, "gpc": gpc}, ensure_ascii=False, separators=(",", ":"))
     return source.replace("__PD_CONFIG__", config.replace("</", "<\\/"))
 
 
 def stylesheet() -> str:
-    return resources.files("privacydesk.consent").joinpath("banner/consent.css").read_text()
+    return compact(resources.files("privacydesk.consent").joinpath("banner/consent.css").read_text())
 
 
 def truncate_ip(host: str | None, nbytes: int) -> str | None:
@@ -276,6 +291,20 @@ def read_receipt(secret: bytes, receipt: str, *, visitor: str) -> set[str]:
     if not hmac.compare_digest(_mac(secret, body), mac):
         raise BadConsent(400, "previous: the receipt was altered")
     return set() if match.group(3) == "-" else set(match.group(3).split("+"))
+
+
+def check_receipt(raw: bytes, ctx: BannerContext, secret: bytes) -> int:
+    """The revision of a genuine receipt still in force; BadConsent when altered or outdated."""
+    text = raw.decode("ascii", errors="replace").strip()
+    match = RECEIPT.match(text)
+    if not match:
+        raise BadConsent(400, "not a consent receipt")
+    read_receipt(secret, text, visitor=match.group(2))
+    if int(match.group(1)) != ctx.revision:
+        raise BadConsent(409, "the receipt is for an earlier consent revision; ask again")
+    if time.time() - int(match.group(4), 36) > ctx.max_age_days * 86400:
+        raise BadConsent(409, "the consent has expired; ask again")
+    return ctx.revision
 
 
 # --- checking a post ------------------------------------------------------------------------

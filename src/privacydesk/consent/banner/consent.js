@@ -80,6 +80,28 @@
     });
   }
 
+  function ok(v) {
+    try { if (v) sessionStorage.setItem("pd_ok", v); return sessionStorage.getItem("pd_ok"); } catch (e) { return null; }
+  }
+  function post(path, body) {
+    return fetch(base + path, { method: "POST", mode: "cors", headers: { "Content-Type": "text/plain" }, body: body })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); });
+  }
+  function grant() {
+    stored.acc.forEach(function (k) { acc[k] = true; });
+    apply();
+    removeRejected();
+    fab();
+  }
+  function forget() {
+    // A receipt the server does not recognise (altered, or from another revision): ask again.
+    d.cookie = NAME + "=; Max-Age=0; Path=/";
+    stored = null;
+    acc = {};
+    removeRejected();
+    open(false);
+  }
+
   function decide(method, choice) {
     var choices = {};
     acc = {};
@@ -93,10 +115,10 @@
     close();
     var body = { visitor: visitor, revision: C.rev, lang: lang, notice: C.notice[lang], choices: choices, method: method };
     if (stored) body.previous = stored.raw;
-    fetch(base + "/api/consent", { method: "POST", mode: "cors", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(body) })
-      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    post("/api/consent", JSON.stringify(body))
       .then(function (j) {
         stored = parse(j.receipt);
+        ok(j.receipt);
         d.cookie = NAME + "=" + j.receipt + "; Max-Age=" + j.max_age + "; Path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
         fab();
       })
@@ -210,10 +232,8 @@
       if (t) { e.preventDefault(); open(true); }
     });
     if (valid) {
-      stored.acc.forEach(function (k) { acc[k] = true; });
-      apply();
-      removeRejected();
-      fab();
+      if (ok() === stored.raw) grant();
+      else post("/api/consent/check", stored.raw).then(function () { ok(stored.raw); grant(); }).catch(forget);
     } else if (C.gpc || navigator.globalPrivacyControl) {
       C.gpc = true;
       decide("gpc", all(false));

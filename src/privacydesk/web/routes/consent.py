@@ -146,6 +146,21 @@ async def post_consent(request: Request) -> Response:
     return JSONResponse(body, status_code=201, headers=CORS)
 
 
+@router.post("/api/consent/check")
+@public
+async def check_receipt(request: Request) -> Response:
+    """Whether a `pd_consent` cookie is a genuine receipt of this server for the revision in force."""
+    try:
+        raw = await _body(request)
+        ctx = await _ctx_async(request)
+        revision = banner.check_receipt(raw, ctx, _secret(request))
+    except banner.BadConsent as exc:
+        return _refuse(exc.status, exc.message)
+    except NotFound:
+        return _refuse(503, "no register is loaded yet")
+    return JSONResponse({"ok": True, "revision": revision}, headers=CORS)
+
+
 async def _ctx_async(request: Request) -> banner.BannerContext:
     cached = getattr(request.app.state, "consent_banner", None)
     if cached is not None and cached[0] > time.monotonic():
