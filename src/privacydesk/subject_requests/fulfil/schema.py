@@ -67,5 +67,24 @@ def portability_schema(reg: Register) -> dict[str, Any]:
                 },
             },
             "records": {"type": "array", "items": _record_schema(reg)},
+            "messages": {
+                "type": "array",
+                "description": "Messages you sent us.",
+                "items": {
+                    "type": "object",
+                    "required": ["sent_at", "channel", "body"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "sent_at": _string("When it was sent.", format="date-time"),
+                        "direction": _string("Always 'in': from you to us.", enum=["in"]),
+                        "channel": _string("email, phone or whatsapp."),
+                        "subject": _string("The subject line."),
+                        "from": _string("The sender."),
+                        "to": {"type": "array", "items": {"type": "string"}},
+                        "body": _string("The text."),
+                        "attachments": {"type": "array", "description": "Names and sizes of attachments."},
+                    },
+                },
+            },
         },
     }
