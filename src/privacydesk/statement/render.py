@@ -72,7 +72,7 @@ def _squash(value: Any) -> Any:
 
 
 @cache
-def _environment(fmt: str) -> Environment:
+def environment(fmt: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=fmt == "html",
@@ -83,13 +83,14 @@ def _environment(fmt: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["squash"] = _squash
+    env.globals["long_date"] = words.long_date
     return env
 
 
 def render_body(reg: Register, lang: str, fmt: str) -> str:
     """The nine articles (without title or version) in `fmt` ('md' or 'html')."""
     words.check_language(lang)
-    env = _environment(fmt)
+    env = environment(fmt)
     template = env.get_template(f"{lang}/statement.j2")
     text = template.render(
         v=build_view(reg, lang),
@@ -145,7 +146,7 @@ def html_document(body_html: str, page: Page) -> str:
     """A standalone, accessible HTML page around a body made by `render_body(…, 'html')`."""
     toc = [(anchor, Markup(text)) for anchor, text in _H2.findall(body_html)]
     return (
-        _environment("html")
+        environment("html")
         .get_template("page.html.j2")
         .render(
             page=page,
