@@ -128,7 +128,10 @@ DPO = rx(
     r"privacy ?(officer|contact|contactpersoon)",
     r"aanspreekpunt voor privacy",
 )
-PURPOSES = rx(r"\bdoel(en|einden)?\b", r"\bpurposes?\b")
+PURPOSES = rx(
+    r"\bdoel(en|einden)?\b", r"\bwaarvoor\b", r"\bpurposes?\b", r"why we use",
+    r"we use (your|this) (data|information)",
+)  # fmt: skip
 BASES = {
     "consent": rx(r"toestemming", r"\bconsent\b"),
     "contract": rx(r"overeenkomst", r"contract", r"\bagreement\b"),
@@ -179,7 +182,7 @@ DURATION = rx(
     r"\b(direct|onmiddellijk|immediately|right) (na|after)\b",
 )
 RETAIN = rx(r"bewa(a)?r", r"\bretain", r"retention", r"\bkeep", r"\bkept\b", r"\bstore")
-ACCESS = rx(r"inzien|inzage", r"\baccess\b|\bsee\b")
+ACCESS = rx(r"inzien|inzage|in te zien", r"\baccess\b|\bsee\b")
 RECTIFY = rx(r"corrigeren|correctie|aanpassen|rectific", r"\bcorrect\b|rectif")
 ERASE = rx(r"verwijder|wissen|vergeten", r"\bdelet|\beras")
 RESTRICT = rx(r"beperk", r"restrict")
@@ -293,7 +296,8 @@ def check_transfers(text: Text) -> tuple[str, list[Quote], str | None]:
 
 def check_retention(text: Text) -> tuple[str, list[Quote], str | None]:
     periods = text.find(DURATION)
-    if len(periods) >= 2 and text.has(RETAIN):
+    terms = sum(len(DURATION.findall(s.text)) for s in periods)
+    if terms >= 2 and text.has(RETAIN):
         return COVERED, quotes(periods), None
     vague = text.find(RETAIN)
     if periods or vague:

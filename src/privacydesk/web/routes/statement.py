@@ -10,7 +10,7 @@ import hashlib
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from privacydesk.errors import NotFound
 from privacydesk.statement import portal
@@ -72,7 +72,7 @@ def _no_register(request: Request, lang: str) -> Response:
     return render(request, "no_register.html", status_code=503, lang=lang)
 
 
-@router.get("/privacy")
+@router.get("/privacy", response_class=HTMLResponse)
 @public
 def privacy(request: Request, lang: str | None = None) -> Response:
     """The privacy statement in force."""
@@ -85,7 +85,7 @@ def privacy(request: Request, lang: str | None = None) -> Response:
     return _cached(request, page, CURRENT_MAX_AGE)
 
 
-@router.get("/privacy/versions")
+@router.get("/privacy/versions", response_class=HTMLResponse)
 @public
 def privacy_versions(request: Request, lang: str | None = None) -> Response:
     """Every published version of the statement, newest first."""
@@ -98,7 +98,7 @@ def privacy_versions(request: Request, lang: str | None = None) -> Response:
     return _cached(request, page, CURRENT_MAX_AGE)
 
 
-@router.get("/privacy/v/{number}")
+@router.get("/privacy/v/{number}", response_class=HTMLResponse)
 @public
 def privacy_version(request: Request, number: int, lang: str | None = None) -> Response:
     """Published version `number`, exactly as it was published."""
