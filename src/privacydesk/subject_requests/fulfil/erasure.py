@@ -155,7 +155,7 @@ def fulfil_erasure(
     )
     records = list(session.execute(select(Record).where(Record.subject_id == subject.id)).scalars())
     keep, erase = plan_erasure(
-        register, records, held=held_record_ids(session, subject_id=subject.id), today=today
+        register, records, held=held_record_ids(session, subject_id=subject.id, today=today), today=today
     )
     summary = Summary(request_type="erasure", subject_ref=subject.ref)
     received = received_by(register, [(r.purpose, r.category) for r in erase])

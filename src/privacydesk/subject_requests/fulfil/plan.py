@@ -17,8 +17,6 @@ from privacydesk.register.model import LegalBasis, Register, RetentionRule, Rete
 from privacydesk.register.retention import expiry_date, rule_for
 from privacydesk.store.models.subjects import Record
 
-HOLD_REASON = "hold"
-
 
 @dataclass(frozen=True)
 class Keep:
@@ -63,14 +61,14 @@ def _keep(register: Register, record: Record, today: date) -> Keep | None:
 
 
 def plan_erasure(
-    register: Register, records: list[Record], *, held: set[int], today: date
+    register: Register, records: list[Record], *, held: dict[int, str], today: date
 ) -> tuple[list[Keep], list[Record]]:
     """Split `records` into those kept (with reason and end) and those to delete now."""
     keep: list[Keep] = []
     erase: list[Record] = []
     for record in records:
         if record.id in held:
-            keep.append(Keep(record, HOLD_REASON, None))
+            keep.append(Keep(record, held[record.id], None))
         elif (kept := _keep(register, record, today)) is not None:
             keep.append(kept)
         else:
