@@ -6,7 +6,7 @@ UPDATE (status pending → sending) in its own transaction, sends it, then marks
 that failed goes back to pending with an exponential back-off; one whose claim was interrupted
 (a crash between SMTP and the commit) stays `sending` and is never sent again automatically, because
 the mail may already have left: at-most-once is the promise. Addresses and bodies never reach the
-audit log or the log, only the message id.
+audit log or the log, only the message id, and a sent message keeps only its key and times.
 """
 
 from __future__ import annotations
@@ -149,6 +149,9 @@ def _mark_sent(db: Database, message_id: int, token: str) -> None:
         if message is None or message.claim_token != token:
             return
         message.status, message.sent_at, message.last_error = "sent", utcnow(), None
+        # Once sent, the outbox is no second copy of anyone's data: only the key and times remain.
+        message.to_addr, message.subject, message.body_text, message.body_html = "", "", "", None
+        message.headers = {}
         audit.record(
             session,
             action=audit.Action.LETTER_SENT,

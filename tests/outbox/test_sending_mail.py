@@ -123,3 +123,15 @@ def test_a_header_with_a_line_break_is_refused(db: Database) -> None:
 
     with pytest.raises(UnusableInput, match="line break"), db.session_scope() as session:
         queue_mail(session, to=ADDRESS, subject="Hi\r\nBcc: x@y.z", body_text="x", key="bad", actor="test")
+
+
+def test_a_sent_message_keeps_no_address_subject_or_body(
+    db: Database, settings: Settings, smtp_server: Mailbox
+) -> None:
+    message_id = _queue(db, "scrubbed", body_html="<p>Hallo Jan</p>")
+    send_pending(db, _settings(settings, smtp_server.port))
+    with db.session_scope() as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None and message.status == "sent"
+        assert (message.to_addr, message.subject, message.body_text, message.body_html) == ("", "", "", None)
+        assert message.key == "scrubbed"

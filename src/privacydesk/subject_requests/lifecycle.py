@@ -256,3 +256,33 @@ def request_detail(
         session.execute(select(IdentityDocument.id).where(IdentityDocument.request_id == request.id)).all()
     )
     return RequestDetail(item, open_details(keyring, request), steps, code_open, docs, dict(request.outcome))
+
+
+def link_subject(
+    session: Session,
+    *,
+    request: SubjectRequest,
+    subject: Subject,
+    actor: str,
+    keyring: Keyring,
+    note: str | None = None,
+) -> SubjectRequest:
+    """Staff link a request to the one subject it is about (e.g. when a household shares an address)."""
+    if (
+        Status(request.status) not in OPEN_STATUSES
+        or request.status == Status.VERIFIED
+        and request.subject_id
+    ):
+        raise Refused(f"a request that is {request.status} cannot be linked to another subject now")
+    request.subject_id, request.matches = subject.id, 1
+    add_step(
+        session,
+        request=request,
+        step="linked",
+        action=audit.Action.REQUEST_CONFIRMED,
+        actor=actor,
+        keyring=keyring,
+        note=note,
+        details={"subject": subject.ref},
+    )
+    return request
