@@ -1,0 +1,1 @@
+"""Retention that enforces itself: plan, run, legal holds and expiry clocks (see each module)."""
