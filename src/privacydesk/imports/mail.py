@@ -101,13 +101,11 @@ def eml_files(path: Path) -> list[Path]:
 
 
 def parse_message(raw: bytes, where: str) -> Message:
-    """A message parsed leniently (real mail is often malformed), refusing what is no mail at all."""
+    """A message parsed leniently (real mail is often malformed), refusing binary data."""
     if b"\x00" in raw[:8192]:
         raise UnusableInput(f"{where}: a binary file, not an e-mail message")
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    if not message.keys():
-        raise UnusableInput(f"{where}: not an e-mail message (no header lines)")
-    return message
+    # A text without header lines is kept as a message with only a body (digests hold such parts).
+    return email.message_from_bytes(raw, policy=email.policy.compat32)
 
 
 def _truncated(message: Message) -> bool:
