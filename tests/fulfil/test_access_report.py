@@ -128,3 +128,8 @@ def test_values_are_escaped_in_the_html(register: Register) -> None:
 def test_the_report_renders_as_a_pdf(register: Register) -> None:
     pdf = render_pdf(render_html(_report(register, "nl")))
     assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
+
+
+def test_names_stored_in_lower_case_are_shown_capitalised_with_dutch_particles(register: Register) -> None:
+    data = replace(customer(), identifiers=[("name", "marieke van der berg")])
+    assert _report(register, data=data).identifiers[0].cells == ["Name", "Marieke van der Berg"]

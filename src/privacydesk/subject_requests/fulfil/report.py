@@ -94,6 +94,33 @@ def _purpose_name(reg: Register, key: str, lang: str) -> str:
     return purpose.name.get(lang) if purpose else key
 
 
+_PARTICLES = {
+    "de",
+    "der",
+    "den",
+    "van",
+    "von",
+    "het",
+    "ten",
+    "ter",
+    "te",
+    "la",
+    "le",
+    "du",
+    "da",
+    "di",
+    "in",
+    "op",
+}
+
+
+def _shown(kind: str, value: str) -> str:
+    """Names are stored in lower case for lookup; show them capitalised, Dutch particles not."""
+    if kind != "name":
+        return value
+    return " ".join(w if w in _PARTICLES and i else w.capitalize() for i, w in enumerate(value.split()))
+
+
 def _id_kind(kind: str, lang: str) -> str:
     return t("id_" + kind, lang) if "id_" + kind in TEXT else kind
 
@@ -239,7 +266,9 @@ def message_filename(index: int, message_id: int) -> str:
 
 def _data_sections(report: AccessReport, reg: Register, data: SubjectData) -> None:
     lang = report.lang
-    report.identifiers = [Row([_id_kind(kind, lang), value]) for kind, value in data.identifiers]
+    report.identifiers = [
+        Row([_id_kind(kind, lang), _shown(kind, value)]) for kind, value in data.identifiers
+    ]
     for record in sorted(data.records, key=lambda r: (r.purpose, r.created_at, r.id)):
         report.records.setdefault(_purpose_name(reg, record.purpose, lang), []).append(
             _record_row(reg, record, lang)
