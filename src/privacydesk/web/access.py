@@ -95,3 +95,16 @@ def keyring(request: Request) -> Keyring:
         request.app.state.keyring = ring
     assert isinstance(ring, Keyring)
     return ring
+
+
+def audit_view(request: Request, principal: Principal, *, target_type: str, target_id: str) -> None:
+    """Write that `principal` was shown personal data about a target (a page view, not a change)."""
+    with request.app.state.db.session_scope() as session:
+        audit.record(
+            session,
+            action=audit.Action.SUBJECT_VIEWED,
+            actor=principal.actor,
+            target_type=target_type,
+            target_id=target_id,
+            details={"page": request.url.path.split("/")[2] if request.url.path.count("/") > 1 else ""},
+        )
