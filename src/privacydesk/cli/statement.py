@@ -232,9 +232,8 @@ def _print_report(report: GapReport) -> None:
     )
     for item in report.items:
         colour = {"covered": "green", "partial": "yellow", "missing": "red"}.get(item.status, "dim")
-        console.print(
-            f"[{colour}]{item.status.upper():8}[/{colour}] {item.ref:12} {item.title}", soft_wrap=True
-        )
+        label = "N/A" if item.status == "not applicable" else item.status.upper()
+        console.print(f"[{colour}]{label:8}[/{colour}] {item.ref:9} {item.title}", soft_wrap=True)
         for line in item.explain():
             console.print(
                 f"         {line}", soft_wrap=True, style="dim" if item.status == "covered" else None
