@@ -6,14 +6,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from privacydesk.config import Settings
 from privacydesk.store.db import Database
-from privacydesk.web.app import api_routes, create_app
 from privacydesk.web.access import PUBLIC_MARK
+from privacydesk.web.app import api_routes, create_app
 from tests.browser_support import chromium, live_server, run_axe, screenshot
 
 pytestmark = pytest.mark.browser
