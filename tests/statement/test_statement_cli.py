@@ -15,7 +15,6 @@ from tests.conftest import OCQTO_REGISTER, SHARED
 from tests.statement.conftest import ocqto_with
 
 SEED = SHARED / "seeds" / "000_877dee96834c37cc.txt"
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:weasyprint")
 
 
 @pytest.fixture
