@@ -150,19 +150,19 @@ def fulfil_erasure(
 ) -> Result:
     """Erase `subject_id` (see the module's steps); the summary says what went and what stayed."""
     subject = get_live_subject(session, subject_id)
-    identities = identifier_pairs(
-        session, dek=subject_key(session, keyring=keyring, subject=subject), subject=subject
-    )
+    dek = subject_key(session, keyring=keyring, subject=subject)
+    identities = identifier_pairs(session, dek=dek, subject=subject)
     records = list(session.execute(select(Record).where(Record.subject_id == subject.id)).scalars())
-    keep, erase = plan_erasure(
-        register, records, held=held_record_ids(session, subject_id=subject.id, today=today), today=today
-    )
-    summary = Summary(request_type="erasure", subject_ref=subject.ref)
+    held = held_record_ids(session, subject_id=subject.id, today=today)
+    keep, erase = plan_erasure(register, records, held=held, today=today)
     received = received_by(register, [(r.purpose, r.category) for r in erase])
-    summary.erased = [
-        Erased(c, p, n) for (p, c), n in sorted(_counts([(r.purpose, r.category) for r in erase]).items())
-    ]
-    summary.kept = _kept(keep)
+    summary = Summary(
+        request_type="erasure",
+        subject_ref=subject.ref,
+        kept=_kept(keep),
+        erased=_erased(erase),
+        notify_recipients=sorted(received),
+    )
     summary.suppressed = _marketing_stop(session, subject, identities, actor)
     summary.processor_tasks = _tasks(
         session,
@@ -174,13 +174,17 @@ def fulfil_erasure(
         submitted=submitted or utcnow(),
         actor=actor,
     )
-    summary.notify_recipients = sorted(received)
     _delete_records(session, erase, subject_ref=subject.ref, actor=actor)
     _restrict(session, keep, actor=actor)
     summary.key_destroyed = _forget(session, subject, keep=keep, today=today, actor=actor)
     revoke_downloads_of(session, paths=remove_exports(out_dir, subject.ref))
     session.flush()
     return Result(files=[], summary=summary)
+
+
+def _erased(erase: list[Record]) -> list[Erased]:
+    counts = _counts([(r.purpose, r.category) for r in erase])
+    return [Erased(category, purpose, n) for (purpose, category), n in sorted(counts.items())]
 
 
 def _kept(keep: list[Keep]) -> list[Kept]:

@@ -52,9 +52,7 @@ def _purpose(reg: Register, key: str, lang: str) -> str:
     return purpose.name.get(lang) if purpose else key
 
 
-def summary_lines(reg: Register, summary: Summary, *, lang: str) -> list[str]:
-    """The sentences an answer letter states for `summary`, in `lang`."""
-    w = {k: v[lang] for k, v in _WORDS.items()}
+def _done_lines(reg: Register, summary: Summary, w: dict[str, str], lang: str) -> list[str]:
     lines = [
         w["erased"].format(
             cat=_cat(reg, e.category, lang), purpose=_purpose(reg, e.purpose, lang), n=e.records
@@ -74,7 +72,13 @@ def summary_lines(reg: Register, summary: Summary, *, lang: str) -> list[str]:
         )
     if summary.changed_fields:
         lines.append(w["changed"].format(fields=", ".join(summary.changed_fields)))
-    lines += [w["stopped"].format(purpose=_purpose(reg, p, lang)) for p in summary.purposes_stopped]
+    return lines + [w["stopped"].format(purpose=_purpose(reg, p, lang)) for p in summary.purposes_stopped]
+
+
+def summary_lines(reg: Register, summary: Summary, *, lang: str) -> list[str]:
+    """The sentences an answer letter states for `summary`, in `lang`."""
+    w = {k: v[lang] for k, v in _WORDS.items()}
+    lines = _done_lines(reg, summary, w, lang)
     if summary.suppressed:
         lines.append(w["suppressed"])
     if summary.key_destroyed:

@@ -68,6 +68,14 @@ def _replace_identifier(
     add_identifiers(session, keyring=keyring, subject=subject, pairs=[(kind, _normalised(kind, new)), *names])
 
 
+def _fix_record(
+    session: Session, keyring: Keyring, subject: Subject, record_id: int, changes: dict[str, Any], actor: str
+) -> tuple[str, str]:
+    record = _own_record(session, subject, record_id)
+    rectify_record(session, keyring=keyring, record_id=record.id, changes=changes, actor=actor)
+    return record.purpose, record.category
+
+
 def fulfil_rectification(
     session: Session,
     *,
@@ -85,10 +93,8 @@ def fulfil_rectification(
     changed: list[tuple[str, str]] = []
     fields: list[str] = []
     for record_id, changes in sorted((records or {}).items()):
-        record = _own_record(session, subject, record_id)
-        rectify_record(session, keyring=keyring, record_id=record.id, changes=changes, actor=actor)
-        changed.append((record.purpose, record.category))
-        fields += [f"{record.category}.{name}" for name in sorted(changes)]
+        changed.append(_fix_record(session, keyring, subject, record_id, changes, actor))
+        fields += [f"{changed[-1][1]}.{name}" for name in sorted(changes)]
     for kind, old, new in identifiers or []:
         _replace_identifier(session, keyring, subject, kind, old, new)
         fields.append(kind)
