@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from privacydesk import subjects
 from privacydesk.auth import Permission
 from privacydesk.consent import ledger
-from privacydesk.errors import NotFound, PrivacydeskError
+from privacydesk.errors import NotFound, PrivacydeskError, UnusableInput
 from privacydesk.register.service import current_register
+from privacydesk.retention import holds
 from privacydesk.store.models.subjects import Record
 from privacydesk.subject_requests import identity, intake, lifecycle
 from privacydesk.subject_requests.domain import Channel, RequestKind
@@ -71,6 +72,7 @@ class PersonPage:
     view: subjects.SubjectView
     consents: list[Any] = field(default_factory=list)
     requests: list[lifecycle.QueueItem] = field(default_factory=list)
+    holds: list[holds.HoldView] = field(default_factory=list)
 
 
 def _person(session: Session, request: Request, ref: str, principal: Principal) -> PersonPage:
@@ -82,6 +84,7 @@ def _person(session: Session, request: Request, ref: str, principal: Principal) 
     page.consents = sorted(events, key=lambda e: e.at, reverse=True)
     queue = lifecycle.list_requests(session, today=date.today(), include_closed=True)
     page.requests = [item for item in queue if item.subject_ref == ref]
+    page.holds = holds.holds_on_subject(session, subject_id=subject.id, today=date.today())
     session.expunge_all()
     return page
 
@@ -212,3 +215,41 @@ def open_request(
         )
         request_ref = opened.ref
     return RedirectResponse(f"/admin/requests/{request_ref}", status_code=303)
+
+
+def _ends_on(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value.strip() else None
+    except ValueError:
+        raise UnusableInput("give the end date as YYYY-MM-DD, or leave it empty") from None
+
+
+@router.post("/admin/people/{ref}/holds", response_model=None)
+def place_hold(
+    request: Request,
+    ref: str,
+    principal: Annotated[Principal, Depends(require(Permission.PLACE_HOLD))],
+    reason: Annotated[str, Form(max_length=500)] = "",
+    ends_on: Annotated[str, Form(max_length=20)] = "",
+    csrf: CsrfField = "",
+) -> Response:
+    """Put a legal hold on all of this person's data: retention and erasure leave it alone."""
+    check_session_csrf(request, csrf)
+    try:
+        until = _ends_on(ends_on)
+        if len(reason.strip()) < 3:
+            raise UnusableInput("Say why the data must be kept (e.g. the case number).")
+        with request.app.state.db.session_scope() as session:
+            holds.place_hold(
+                session,
+                subject_ref=ref,
+                reason=reason,
+                ends_on=until,
+                today=date.today(),
+                actor=principal.actor,
+            )
+    except NotFound:
+        raise
+    except PrivacydeskError as exc:
+        return _person_page(request, principal, ref, errors={"hold": exc.message})
+    return _done(ref, "hold+placed")

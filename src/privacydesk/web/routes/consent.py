@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import secrets
 import time
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from privacydesk.consent import banner
+from privacydesk.consent import banner, ledger, newsletter
 from privacydesk.consent.batch import GroupCommitWriter
-from privacydesk.errors import NotFound
+from privacydesk.consent.keys import bind_settings
+from privacydesk.errors import NotFound, UnusableInput
 from privacydesk.register.service import current_register
 from privacydesk.store.base import utcnow
 from privacydesk.web.access import public
+from privacydesk.web.templating import render
 
 router = APIRouter()
 CONTEXT_TTL = 1.0  # seconds a register read is reused by the hot endpoint
@@ -182,3 +186,334 @@ def gpc_statement(request: Request) -> Response:
     if updated:
         body["lastUpdate"] = updated
     return JSONResponse(body, headers={"Access-Control-Allow-Origin": "*"})
+
+
+# --- portal pages: newsletter, unsubscribe, preferences ----------------------------------------
+
+FORM_CSRF_COOKIE = "pd_consent_csrf"
+MAX_FORM_BYTES = 8 * 1024
+WEB_ACTOR = "web:portal"
+
+
+def _lang(value: object) -> str:
+    return "en" if value == "en" else "nl"
+
+
+def _bound(request: Request, session: Session) -> Session:
+    return bind_settings(session, request.app.state.settings)
+
+
+def _with_csrf(request: Request, template: str, status_code: int, **context: Any) -> Response:
+    token = request.cookies.get(FORM_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = render(request, template, status_code=status_code, csrf=token, **context)
+    response.set_cookie(
+        FORM_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
+    return response
+
+
+async def _form(request: Request, *, csrf: bool = True) -> dict[str, str]:
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
+        raise HTTPException(413, "the form is too large")
+    form = await request.form(max_files=0, max_fields=20)
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    if csrf:
+        cookie = request.cookies.get(FORM_CSRF_COOKIE)
+        sent = values.get("csrf", "")
+        if not cookie or not sent or not secrets.compare_digest(cookie, sent):
+            raise HTTPException(403, "the form has expired; reload the page and try again")
+    return values
+
+
+def _message(
+    request: Request, lang: str, title: tuple[str, str], lines: list[tuple[str, str]], **kw: Any
+) -> Response:
+    pick = 1 if lang == "en" else 0
+    return render(
+        request,
+        "consent_message.html",
+        status_code=kw.pop("status_code", 200),
+        lang=lang,
+        title=title[pick],
+        lines=[line[pick] for line in lines],
+        alert=kw.pop("alert", False),
+        back=kw.pop("back", None),
+    )
+
+
+BAD_LINK = (
+    ("Deze link werkt niet", "This link does not work"),
+    [
+        (
+            "De link is onvolledig, te oud of niet van ons. Er is niets veranderd.",
+            "The link is incomplete, too old or not ours. Nothing was changed.",
+        ),
+        (
+            "Gebruik de link uit de nieuwste e-mail, of vraag een nieuwe aan.",
+            "Use the link from the newest e-mail, or ask for a new one.",
+        ),
+    ],
+)
+
+
+def _bad_link(request: Request, lang: str) -> Response:
+    return _message(request, lang, BAD_LINK[0], BAD_LINK[1], status_code=404, alert=True)
+
+
+def _newsletter_texts(request: Request, lang: str) -> dict[str, str]:
+    with request.app.state.db.session_scope(readonly=True) as session:
+        _, reg = current_register(session)
+    purpose = reg.purpose(newsletter.PURPOSE)
+    if purpose is None:
+        raise HTTPException(404, "this business has no newsletter")
+    consent = purpose.consent.description.get(lang) if purpose.consent and purpose.consent.description else ""
+    return {"purpose_name": purpose.name.get(lang), "consent_text": consent}
+
+
+@router.get("/privacy/newsletter", response_class=HTMLResponse)
+@public
+def newsletter_form(request: Request, lang: str = "nl") -> Response:
+    """The subscription form (double opt-in; nothing is pre-ticked, the button is the choice)."""
+    lang = _lang(lang)
+    return _with_csrf(
+        request,
+        "consent_newsletter.html",
+        200,
+        lang=lang,
+        error=None,
+        email="",
+        **_newsletter_texts(request, lang),
+    )
+
+
+@router.post("/privacy/newsletter", response_class=HTMLResponse)
+@public
+async def newsletter_subscribe(request: Request) -> Response:
+    """Mail the confirmation link; the answer is the same whether or not the address is known."""
+    form = await _form(request)
+    lang, email = _lang(form.get("lang")), form.get("email", "")[:320]
+    try:
+        await run_in_threadpool(_queue_confirmation, request, email, lang)
+    except UnusableInput:
+        error = "Enter a valid e-mail address." if lang == "en" else "Vul een geldig e-mailadres in."
+        texts = _newsletter_texts(request, lang)
+        return _with_csrf(
+            request, "consent_newsletter.html", 422, lang=lang, error=error, email=email, **texts
+        )
+    return _message(
+        request,
+        lang,
+        ("Kijk in je mailbox", "Check your inbox"),
+        [
+            (
+                "We hebben je een e-mail gestuurd met een bevestigingslink. "
+                "Pas na je klik ontvang je de nieuwsbrief.",
+                "We sent you an e-mail with a confirmation link. "
+                "Only after you click it do you get the newsletter.",
+            )
+        ],
+    )
+
+
+def _queue_confirmation(request: Request, email: str, lang: str) -> None:
+    with request.app.state.db.session_scope() as session:
+        newsletter.request_subscription(_bound(request, session), email=email, lang=lang, actor=WEB_ACTOR)
+
+
+@router.get("/privacy/newsletter/confirm/{token}", response_class=HTMLResponse)
+@public
+def newsletter_confirm_page(request: Request, token: str) -> Response:
+    """A button to confirm: a GET never changes anything (mail scanners open links)."""
+    try:
+        payload = newsletter.unseal(request.app.state.settings, token, max_age=newsletter.CONFIRM_TTL)
+    except newsletter.BadLink:
+        return _bad_link(request, "nl")
+    lang = _lang(payload.get("l"))
+    en = lang == "en"
+    return render(
+        request,
+        "consent_confirm.html",
+        lang=lang,
+        title="Confirm your subscription" if en else "Bevestig je aanmelding",
+        lines=[_newsletter_texts(request, lang)["purpose_name"] + "."],
+        action=f"/privacy/newsletter/confirm/{token}",
+        fields={},
+        button="Yes, send me the newsletter" if en else "Ja, stuur mij de nieuwsbrief",
+    )
+
+
+@router.post("/privacy/newsletter/confirm/{token}", response_class=HTMLResponse)
+@public
+def newsletter_confirm(request: Request, token: str) -> Response:
+    """Record the consent (double opt-in complete)."""
+    try:
+        with request.app.state.db.session_scope() as session:
+            newsletter.confirm_subscription(_bound(request, session), token=token, actor=WEB_ACTOR)
+            lang = _lang(
+                newsletter.unseal(request.app.state.settings, token, max_age=newsletter.CONFIRM_TTL).get("l")
+            )
+    except newsletter.BadLink:
+        return _bad_link(request, "nl")
+    return _message(
+        request,
+        lang,
+        ("Je bent aangemeld", "You are subscribed"),
+        [("Dank je wel. Afmelden kan met één klik in elke nieuwsbrief.",
+          "Thank you. Every newsletter has a one-click unsubscribe link.")],
+    )  # fmt: skip
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+@public
+def unsubscribe_page(request: Request, token: str, lang: str = "nl") -> Response:
+    """One button to unsubscribe, without login."""
+    lang = _lang(lang)
+    try:
+        newsletter.subject_of_unsubscribe(request.app.state.settings, token)
+    except newsletter.BadLink:
+        return _bad_link(request, lang)
+    en = lang == "en"
+    return render(
+        request,
+        "consent_confirm.html",
+        lang=lang,
+        title="Unsubscribe" if en else "Afmelden",
+        lines=[_newsletter_texts(request, lang)["purpose_name"] + "."],
+        action=f"/unsubscribe/{token}",
+        fields={"List-Unsubscribe": "One-Click", "via": "page", "lang": lang},
+        button="Unsubscribe" if en else "Afmelden",
+    )
+
+
+@router.post("/unsubscribe/{token}", response_model=None)
+@public
+async def unsubscribe(request: Request, token: str) -> Response:
+    """RFC 8058 one-click unsubscribe (a mail client posts `List-Unsubscribe=One-Click`), and the
+    button of the page above. No login and no CSRF token: the signed link is the authority."""
+    form = await _form(request, csrf=False)
+    page = form.get("via") == "page"
+    lang = _lang(form.get("lang"))
+    if not page and form.get("List-Unsubscribe") != "One-Click":
+        return PlainTextResponse("expected List-Unsubscribe=One-Click (RFC 8058)", status_code=400)
+    try:
+        await run_in_threadpool(_unsubscribe, request, token, "page" if page else "one_click")
+    except newsletter.BadLink:
+        return _bad_link(request, lang) if page else PlainTextResponse("unknown link", status_code=404)
+    if not page:
+        return PlainTextResponse("unsubscribed")
+    return _message(
+        request,
+        lang,
+        ("Je bent afgemeld", "You are unsubscribed"),
+        [
+            (
+                "Je ontvangt geen nieuwsbrief of folders meer van ons.",
+                "You will not get newsletters or leaflets from us.",
+            )
+        ],
+    )
+
+
+def _unsubscribe(request: Request, token: str, method: str) -> None:
+    with request.app.state.db.session_scope() as session:
+        newsletter.unsubscribe(_bound(request, session), token=token, method=method, actor="web:unsubscribe")
+
+
+@router.get("/privacy/preferences", response_class=HTMLResponse)
+@public
+def preferences_ask(request: Request, lang: str = "nl") -> Response:
+    """Ask for the address to send the magic link to."""
+    return _with_csrf(request, "consent_preferences_ask.html", 200, lang=_lang(lang), error=None, email="")
+
+
+@router.post("/privacy/preferences", response_class=HTMLResponse)
+@public
+async def preferences_request(request: Request) -> Response:
+    """Mail the magic link if the address is known; the answer never says whether it is."""
+    form = await _form(request)
+    lang, email = _lang(form.get("lang")), form.get("email", "")[:320]
+    try:
+        await run_in_threadpool(_queue_preferences, request, email, lang)
+    except UnusableInput:
+        error = "Enter a valid e-mail address." if lang == "en" else "Vul een geldig e-mailadres in."
+        return _with_csrf(request, "consent_preferences_ask.html", 422, lang=lang, error=error, email=email)
+    return _message(
+        request,
+        lang,
+        ("Kijk in je mailbox", "Check your inbox"),
+        [("Als we dit adres kennen, hebben we je een link gestuurd. Die is 24 uur geldig.",
+          "If we know this address, we sent you a link. It works for 24 hours.")],
+    )  # fmt: skip
+
+
+def _queue_preferences(request: Request, email: str, lang: str) -> None:
+    with request.app.state.db.session_scope() as session:
+        newsletter.request_preferences_link(_bound(request, session), email=email, lang=lang, actor=WEB_ACTOR)
+
+
+def _history(events: list[Any], lang: str) -> list[dict[str, str]]:
+    words = {
+        "given": ("toestemming gegeven", "consent given"),
+        "refused": ("geweigerd", "refused"),
+        "withdrawn": ("ingetrokken", "withdrawn"),
+        "expired": ("verlopen", "expired"),
+    }
+    pick = 1 if lang == "en" else 0
+    return [
+        {
+            "at": e.at.strftime("%Y-%m-%d %H:%M"),
+            "what": f"{e.purpose}: {words[e.state][pick]}",
+            "how": e.channel,
+        }
+        for e in reversed(events)
+    ]
+
+
+def _preferences_page(request: Request, token: str, *, saved: bool) -> Response:
+    with request.app.state.db.session_scope() as session:
+        bound = _bound(request, session)
+        subject_id, lang = newsletter.subject_of_preferences(bound, token=token)
+        state = newsletter.newsletter_state(bound, subject_id=subject_id)
+        history = _history(ledger.events_for_subject(bound, subject_id=subject_id), lang)
+    return _with_csrf(
+        request,
+        "consent_preferences.html",
+        200,
+        lang=lang,
+        token=token,
+        saved=saved,
+        subscribed=state is not None and state.is_valid,
+        exception=state is not None and state.ground is ledger.Ground.CUSTOMER_EXCEPTION,
+        history=history,
+        **{k: v for k, v in _newsletter_texts(request, lang).items() if k == "purpose_name"},
+    )
+
+
+@router.get("/privacy/preferences/{token}", response_class=HTMLResponse)
+@public
+def preferences_page(request: Request, token: str) -> Response:
+    """A person's consents, reached through the e-mailed magic link."""
+    try:
+        return _preferences_page(request, token, saved=False)
+    except newsletter.BadLink:
+        return _bad_link(request, "nl")
+
+
+@router.post("/privacy/preferences/{token}", response_class=HTMLResponse)
+@public
+async def preferences_save(request: Request, token: str) -> Response:
+    """Give or withdraw the newsletter consent from the preferences page."""
+    form = await _form(request)
+    try:
+        await run_in_threadpool(_save_preference, request, token, form.get("newsletter") == "yes")
+        return await run_in_threadpool(_preferences_page, request, token, saved=True)
+    except newsletter.BadLink:
+        return _bad_link(request, "nl")
+
+
+def _save_preference(request: Request, token: str, subscribed: bool) -> None:
+    with request.app.state.db.session_scope() as session:
+        newsletter.set_newsletter_preference(
+            _bound(request, session), token=token, subscribed=subscribed, actor=WEB_ACTOR
+        )
