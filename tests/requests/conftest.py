@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +100,18 @@ def people(loaded_db: Database, keyring: Keyring, register: Register) -> People:
 @pytest.fixture
 def mailbox(smtp_server: Mailbox) -> Iterator[Mailbox]:  # noqa: F811
     yield smtp_server
+
+
+@pytest.fixture
+def portal(settings: Settings, loaded_db: Database) -> Iterator[Any]:
+    """A TestClient on the whole app, with Ocqto's register in force."""
+    import warnings
+
+    from privacydesk.web.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette warns about its httpx transport on import
+        from fastapi.testclient import TestClient
+
+    with TestClient(create_app(settings, loaded_db), base_url="http://testserver") as client:
+        yield client

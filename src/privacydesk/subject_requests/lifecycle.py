@@ -181,7 +181,7 @@ def list_requests(
         query = query.where(SubjectRequest.status != Status.CLOSED.value)
     items = [
         QueueItem(r.ref, r.status, list(r.kinds), r.channel, subject_ref, r.matches, clocks_of(r, today))
-        for r, subject_ref in session.execute(query).tuples()
+        for r, subject_ref in session.execute(query).all()
     ]
     if overdue_only:
         items = [i for i in items if i.clocks.urgency is clock.Urgency.OVERDUE]
