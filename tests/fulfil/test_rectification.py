@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from privacydesk.errors import NotFound
+from privacydesk.errors import NotFound, UnusableInput
 from privacydesk.store.models.subjects import Record, RecordHistory
 from privacydesk.subject_requests.fulfil.rectification import fulfil_rectification
 from privacydesk.subject_requests.fulfil.result import Result
@@ -78,3 +78,17 @@ def test_another_subjects_record_cannot_be_corrected_through_her_request(store: 
     record_id = _address_record(store)
     with pytest.raises(NotFound):
         _rectify(store, subject_id=store.namesake, records={record_id: {"street": "X"}})
+
+
+def test_a_message_cannot_be_rewritten(store: Store) -> None:
+    with store.db.session_scope() as session:
+        link = session.execute(
+            select(Record.id).where(Record.subject_id == store.marieke, Record.kind == "message")
+        ).scalar_one()
+    with pytest.raises(UnusableInput, match="is a message"):
+        _rectify(store, records={link: {"body": "changed"}})
+
+
+def test_asking_to_correct_nothing_is_refused(store: Store) -> None:
+    with pytest.raises(UnusableInput, match="nothing to correct"):
+        _rectify(store)
