@@ -1,0 +1,112 @@
+"""`retention run`: erases exactly what has expired, anonymises where the register says, removes
+subjects with nothing left (key destroyed), leaves everything else alone, and resumes after a crash."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import select
+
+from privacydesk import audit
+from privacydesk.register.service import current_register
+from privacydesk.retention.plan import plan_retention
+from privacydesk.retention.run import _erase_batch, _next_subjects, open_run, run_retention
+from privacydesk.store.crypto import Keyring
+from privacydesk.store.db import Database
+from privacydesk.store.models.retention import AnonymisedRecord
+from privacydesk.store.models.subjects import Identifier, SubjectKey
+from tests.retention.conftest import TODAY, Person, add_person, exists, invoice, note, records_of
+
+
+def _world(db: Database, keyring: Keyring) -> dict[str, Person]:
+    return {
+        # everything expired: the subject goes entirely
+        "gone": add_person(
+            db,
+            keyring,
+            email="gone@example.nl",
+            records=[invoice(1, date(2015, 3, 1), 120), note("x", date(2020, 1, 1))],
+            last_contact_on=date(2020, 1, 1),
+        ),
+        # one old invoice expired, one recent: only the old one goes
+        "part": add_person(
+            db,
+            keyring,
+            email="part@example.nl",
+            records=[invoice(2, date(2016, 6, 1)), invoice(3, date(2025, 1, 1))],
+        ),
+        # nothing expired
+        "fresh": add_person(db, keyring, email="fresh@example.nl", records=[invoice(4, date(2024, 4, 4))]),
+    }
+
+
+def test_the_run_erases_exactly_what_the_plan_said(loaded_db: Database, keyring: Keyring) -> None:
+    people = _world(loaded_db, keyring)
+    with loaded_db.session_scope(readonly=True) as session:
+        _, register = current_register(session)
+        plan = plan_retention(session, register=register, today=TODAY)
+    summary = run_retention(loaded_db, keyring=keyring, today=TODAY, actor="cli:test")
+    assert summary.records_deleted + summary.records_anonymised == plan.total == 3
+    assert summary.records_anonymised == 2 and summary.subjects_deleted == 1
+    assert not exists(loaded_db, people["gone"])
+    assert [r[2] for r in records_of(loaded_db, people["part"])] == [date(2032, 12, 31)]
+    assert len(records_of(loaded_db, people["fresh"])) == 1
+    with loaded_db.session_scope(readonly=True) as session:
+        _, register = current_register(session)
+        assert plan_retention(session, register=register, today=TODAY).total == 0
+
+
+def test_anonymised_invoices_keep_only_the_registers_fields(loaded_db: Database, keyring: Keyring) -> None:
+    _world(loaded_db, keyring)
+    run_retention(loaded_db, keyring=keyring, today=TODAY, actor="cli:test")
+    with loaded_db.session_scope(readonly=True) as session:
+        kept = sorted(
+            (a.kept for a in session.execute(select(AnonymisedRecord)).scalars()), key=lambda k: k["date"]
+        )
+    assert kept == [{"amount": 120, "date": "2015-03-01"}, {"amount": 100, "date": "2016-06-01"}]
+
+
+def test_a_removed_subject_leaves_no_key_no_identifiers_and_an_audit_entry(
+    loaded_db: Database, keyring: Keyring
+) -> None:
+    people = _world(loaded_db, keyring)
+    run_retention(loaded_db, keyring=keyring, today=TODAY, actor="cli:test")
+    gone = people["gone"]
+    with loaded_db.session_scope(readonly=True) as session:
+        assert session.get(SubjectKey, gone.id) is None
+        assert session.execute(select(Identifier).where(Identifier.subject_id == gone.id)).first() is None
+        entries = audit.search_audit(session, target=f"subject:{gone.ref}", action="subject.deleted")
+        assert len(entries) == 1 and entries[0].details["key_destroyed"] is True
+        run_entry = audit.search_audit(session, action="retention.run")[0]
+        assert run_entry.details["records_deleted"] == 1 and run_entry.details["records_anonymised"] == 2
+        assert audit.verify_chain(session).ok
+
+
+def test_a_run_killed_between_batches_resumes_where_it_stopped(loaded_db: Database, keyring: Keyring) -> None:
+    people = _world(loaded_db, keyring)
+    with loaded_db.session_scope() as session:  # the first batch commits, then the process "dies"
+        run, _ = open_run(session, today=TODAY, actor="cli:test")
+        _, register = current_register(session)
+        _erase_batch(session, run, _next_subjects(session, run, 1), keyring, register)
+    summary = run_retention(loaded_db, keyring=keyring, today=date(2030, 1, 1), actor="cli:test")
+    assert summary.resumed and summary.today == TODAY  # the unfinished run keeps its own day
+    assert not exists(loaded_db, people["gone"])
+    assert len(records_of(loaded_db, people["part"])) == 1
+    assert len(records_of(loaded_db, people["fresh"])) == 1
+
+
+def test_the_cli_runs_with_a_moved_clock_and_prints_a_summary(
+    loaded_db: Database, keyring: Keyring, cli, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PRIVACYDESK_MASTER_KEY", settings.key_file.read_text().strip())
+    monkeypatch.setenv("PRIVACYDESK_DATA_DIR", str(settings.data_dir))
+    people = _world(loaded_db, keyring)
+    result = cli("retention", "run", "--db", loaded_db.url, "--today", TODAY.isoformat(), "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert (data["records_deleted"], data["records_anonymised"], data["subjects_deleted"]) == (1, 2, 1)
+    log = (settings.data_dir / "erasure-log.jsonl").read_text()
+    assert people["gone"].ref in log  # the erasure survives a later restore
+    plain = cli("retention", "run", "--db", loaded_db.url, "--today", TODAY.isoformat())
+    assert plain.code == 0 and "0 records deleted" in plain.out
