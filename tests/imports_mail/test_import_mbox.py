@@ -101,3 +101,35 @@ def test_the_database_file_holds_no_message_body_in_plain_text(  # type: ignore[
     path = Path(db_url.removeprefix("sqlite:///"))
     data = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
     assert b"Betaald van" not in data and b"hoeven wij niet" not in data and b"factuur.pdf" not in data
+
+
+def test_a_message_imported_again_is_linked_to_a_subject_who_became_known_since(  # type: ignore[no-untyped-def]
+    loaded_db: Database, people: People, store_cli, mbox: Path, keyring: Keyring, register
+) -> None:
+    from privacydesk.subjects import create_subject
+
+    store_cli("import", "mail", str(mbox))
+    with loaded_db.session_scope() as session:
+        newcomer = create_subject(
+            session,
+            keyring=keyring,
+            register=register,
+            subject_type="prospect",
+            identifiers={"email": ["onbekend@example.com"]},
+            actor="test",
+        ).id
+    again = json.loads(store_cli("import", "mail", str(mbox), "--json").out)[0]
+    assert (again["added"], again["matched"], again["records"]) == (1, 2, 1)
+    assert any(s == newcomer for _, s, _ in _links(loaded_db))
+
+
+def test_the_subject_sees_the_message_with_its_retention_date(  # type: ignore[no-untyped-def]
+    loaded_db: Database, people: People, store_cli, mbox: Path, keyring: Keyring
+) -> None:
+    from privacydesk.subjects import subject_view
+
+    store_cli("import", "mail", str(mbox))
+    with loaded_db.session_scope() as session:
+        view = subject_view(session, keyring=keyring, subject_id=people.jan, actor="test")
+    [record] = [r for r in view.purposes["service_contact"] if r.kind == "message"]
+    assert record.event_on is not None and record.expires_on is not None and record.expires_on.year == 2026

@@ -10,33 +10,39 @@ caller's transaction keeps nothing of it.
 
 from __future__ import annotations
 
+import base64
 import email
 import email.header
 import email.policy
 import email.utils
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email import errors as email_errors
-from email.message import Message
+from email.message import Message as EmailMessage
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from privacydesk.correspondence import MessageIn, find_message, store_message
+from privacydesk.correspondence import MessageIn, store_message
 from privacydesk.errors import Refused, UnusableInput
 from privacydesk.imports.batch import Summary, file_digest, finish_batch, start_batch
 from privacydesk.register.model import Register
+from privacydesk.register.retention import expiry_date, rule_for
+from privacydesk.register.service import latest_version
 from privacydesk.scan.detectors import Kind, detect
 from privacydesk.scan.extract import html_to_text
 from privacydesk.scan.findings import raise_finding
 from privacydesk.scan.known import strong_candidates
-from privacydesk.store.crypto import Keyring
-from privacydesk.store.models.subjects import Identifier, Subject
-from privacydesk.subjects import default_purpose
+from privacydesk.store.crypto import Keyring, seal_json
+from privacydesk.store.models.core import RegisterVersion
+from privacydesk.store.models.subjects import Identifier, Message, Record, Subject
+from privacydesk.subjects import default_purpose, record_aad, subject_key
 
 OUTLOOK_HINT = "install the optional extra: pip install 'privacydesk[outlook]' (extract-msg, GPL-3.0)"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -100,7 +106,7 @@ def eml_files(path: Path) -> list[Path]:
     return [path]
 
 
-def parse_message(raw: bytes, where: str) -> Message:
+def parse_message(raw: bytes, where: str) -> EmailMessage:
     """A message parsed leniently (real mail is often malformed), refusing binary data."""
     if b"\x00" in raw[:8192]:
         raise UnusableInput(f"{where}: a binary file, not an e-mail message")
@@ -108,16 +114,16 @@ def parse_message(raw: bytes, where: str) -> Message:
     return email.message_from_bytes(raw, policy=email.policy.compat32)
 
 
-def _truncated(message: Message) -> bool:
+def _truncated(message: EmailMessage) -> bool:
     return any(isinstance(d, email_errors.CloseBoundaryNotFoundDefect) for d in _defects(message))
 
 
-def _defects(message: Message) -> Iterator[email_errors.MessageDefect]:
+def _defects(message: EmailMessage) -> Iterator[email_errors.MessageDefect]:
     for part in message.walk():
         yield from part.defects
 
 
-def _text(part: Message) -> str:
+def _text(part: EmailMessage) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
@@ -128,7 +134,7 @@ def _text(part: Message) -> str:
     return html_to_text(text) if part.get_content_subtype() == "html" else text
 
 
-def _attachment(part: Message) -> dict[str, Any]:
+def _attachment(part: EmailMessage) -> dict[str, Any]:
     payload = part.get_payload(decode=True)
     name = part.get_filename() or "(no name)"
     return {
@@ -137,7 +143,7 @@ def _attachment(part: Message) -> dict[str, Any]:
     }
 
 
-def _body_and_attachments(message: Message) -> tuple[str, list[dict[str, Any]]]:
+def _body_and_attachments(message: EmailMessage) -> tuple[str, list[dict[str, Any]]]:
     texts: list[str] = []
     attachments: list[dict[str, Any]] = []
     for part in message.walk():
@@ -150,7 +156,7 @@ def _body_and_attachments(message: Message) -> tuple[str, list[dict[str, Any]]]:
     return "\n".join(texts)[:_BODY_LIMIT], attachments
 
 
-def _header(message: Message, name: str) -> str:
+def _header(message: EmailMessage, name: str) -> str:
     value = message.get(name)
     if value is None:
         return ""
@@ -160,7 +166,7 @@ def _header(message: Message, name: str) -> str:
         return str(value)
 
 
-def _sent_at(message: Message) -> datetime | None:
+def _sent_at(message: EmailMessage) -> datetime | None:
     try:
         sent = email.utils.parsedate_to_datetime(message.get("Date", ""))
     except (TypeError, ValueError, IndexError):
@@ -168,7 +174,7 @@ def _sent_at(message: Message) -> datetime | None:
     return sent.replace(tzinfo=UTC) if sent.tzinfo is None else sent.astimezone(UTC)
 
 
-def mail_of(message: Message, raw: bytes) -> Mail:
+def mail_of(message: EmailMessage, raw: bytes) -> Mail:
     """The parts of a parsed message that are kept; its identity is its Message-ID, else its bytes."""
     addresses = email.utils.getaddresses([_header(message, h) for h in ("To", "Cc")])
     body, attachments = _body_and_attachments(message)
@@ -255,8 +261,24 @@ def links_of(mail: Mail, lookup: Lookup) -> list[tuple[Subject, str]]:
 
 
 @dataclass
+class _Pending:
+    """A message waiting to be stored with the next batch, and whom it is to be linked to."""
+
+    where: str
+    message: MessageIn
+    links: list[tuple[Subject, str, str]]  # (subject, role, purpose)
+    bsns: list[str]
+
+
+@dataclass
 class MailImport:
-    """Stores the messages of one file (or folder) in the caller's transaction."""
+    """Stores the messages of one file (or folder) in the caller's transaction, in batches.
+
+    New messages and their links are written with one multi-row insert per batch, sealed exactly as
+    privacydesk.correspondence seals them (and read back by its read_message); a message that is
+    already stored goes through correspondence.store_message, which recovers its key. Links are not
+    audited one by one: the file's IMPORT_COMPLETED entry carries the counts, as for other imports.
+    """
 
     session: Session
     keyring: Keyring
@@ -267,21 +289,111 @@ class MailImport:
     summary: Summary
     lookup: Lookup
     today: date
+    batch_size: int = 500
+    pending: list[_Pending] = field(default_factory=list)
+    _keys: dict[int, bytes] = field(default_factory=dict)
 
     def add(self, mail: Mail, where: str) -> None:
-        links = links_of(mail, self.lookup)
+        links = self._with_purposes(links_of(mail, self.lookup), where)
         if not links:
             self.summary.skipped.append(f"{where}: about no known subject; not kept")
             return
         fingerprint = self.keyring.blind_index("message", mail.identity)
-        existing = find_message(self.session, fingerprint=fingerprint)
+        bsns = [h.value for h in detect(mail.subject + "\n" + mail.body, frozenset({Kind.BSN}))]
+        self.pending.append(_Pending(where, self._message_in(mail, fingerprint), links, bsns))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the pending messages: new ones in bulk, already stored ones through the service."""
+        batch, self.pending = self.pending, []
+        stored = set(
+            self.session.execute(
+                select(Message.fingerprint).where(
+                    Message.fingerprint.in_([p.message.fingerprint for p in batch])
+                )
+            ).scalars()
+        )
+        fresh: dict[str, _Pending] = {}
+        later = []
+        for item in batch:
+            if item.message.fingerprint in stored or item.message.fingerprint in fresh:
+                later.append(item)
+            else:
+                fresh[item.message.fingerprint] = item
+        if fresh:
+            self._insert(list(fresh.values()))
+        for item in later:
+            self._through_service(item)
+
+    def _insert(self, items: list[_Pending]) -> None:
+        keys = {i.message.fingerprint: AESGCM.generate_key(bit_length=256) for i in items}
+        rows = [_message_row(i.message, keys[i.message.fingerprint]) for i in items]
+        ids = dict(
+            (fp, id_)
+            for id_, fp in self.session.execute(
+                insert(Message).returning(Message.id, Message.fingerprint), rows
+            )
+        )
+        version = latest_version(self.session)
+        links = [
+            self._link_row(item, ids[item.message.fingerprint], keys[item.message.fingerprint], link, version)
+            for item in items
+            for link in item.links
+        ]
+        self.session.execute(insert(Record), links)
+        self.summary.added += len(items)
+        self.summary.records += len(links)
+        for item in items:
+            self._flag_bsns(item, ids[item.message.fingerprint])
+
+    def _link_row(
+        self,
+        item: _Pending,
+        message_id: int,
+        key: bytes,
+        link: tuple[Subject, str, str],
+        version: RegisterVersion | None,
+    ) -> dict[str, Any]:
+        subject, role, purpose = link
+        payload = {"message_key": base64.b64encode(key).decode(), "role": role}
+        event_on = item.message.sent_at.date() if item.message.sent_at else self.today
+        rule = rule_for(self.register, purpose)
+        return {
+            "subject_id": subject.id,
+            "kind": "message",
+            "category": "correspondence",
+            "purpose": purpose,
+            "source": "data_subject",
+            "source_ref": self.source,
+            "event_on": event_on,
+            "expires_on": expiry_date(rule, event_on=event_on) if rule else None,
+            "message_id": message_id,
+            "payload_enc": seal_json(self._key(subject), payload, record_aad(subject, "message")),
+            "fingerprint": self.keyring.blind_index(
+                "record",
+                json.dumps([subject.ref, "message", "correspondence", purpose, payload], sort_keys=True),
+            ),
+            "register_version": version.number if version else 0,
+            "restricted": False,
+        }
+
+    def _key(self, subject: Subject) -> bytes:
+        if subject.id not in self._keys:
+            self._keys[subject.id] = subject_key(self.session, keyring=self.keyring, subject=subject)
+        return self._keys[subject.id]
+
+    def _through_service(self, item: _Pending) -> None:
+        by_purpose: dict[str, list[tuple[Subject, str]]] = {}
+        for subject, role, purpose in item.links:
+            by_purpose.setdefault(purpose, []).append((subject, role))
         new_links = 0
-        for purpose, group in self._by_purpose(links, where).items():
+        for purpose, group in by_purpose.items():
             stored, added = store_message(
                 self.session,
                 keyring=self.keyring,
                 register=self.register,
-                message=self._message_in(mail, fingerprint),
+                message=item.message,
                 links=group,
                 purpose=purpose,
                 source="data_subject",
@@ -289,20 +401,17 @@ class MailImport:
                 actor=self.actor,
             )
             new_links += added
-            self._flag_bsn(mail, stored.id, group, where)
-        self.summary.added += existing is None and new_links > 0
-        self.summary.matched += existing is not None
+        self.summary.matched += 1
         self.summary.records += new_links
+        self._flag_bsns(item, stored.id)
 
     def _message_in(self, mail: Mail, fingerprint: str) -> MessageIn:
         owned = self.register.controller.email.rsplit("@", 1)[-1].lower()
         direction = "out" if mail.sender.lower().endswith("@" + owned) else "in"
         return MessageIn(fingerprint, mail.sent_at, direction, self.channel, mail.content())
 
-    def _by_purpose(
-        self, links: list[tuple[Subject, str]], where: str
-    ) -> dict[str, list[tuple[Subject, str]]]:
-        groups: dict[str, list[tuple[Subject, str]]] = {}
+    def _with_purposes(self, links: list[tuple[Subject, str]], where: str) -> list[tuple[Subject, str, str]]:
+        out = []
         for subject, role in links:
             try:
                 purpose = default_purpose(
@@ -314,23 +423,35 @@ class MailImport:
                     "link not kept"
                 )
                 continue
-            groups.setdefault(purpose, []).append((subject, role))
-        return groups
+            out.append((subject, role, purpose))
+        return out
 
-    def _flag_bsn(self, mail: Mail, message_id: int, links: list[tuple[Subject, str]], where: str) -> None:
-        for hit in detect(mail.subject + "\n" + mail.body, frozenset({Kind.BSN})):
+    def _flag_bsns(self, item: _Pending, message_id: int) -> None:
+        for value in item.bsns:
             raise_finding(
                 self.session,
                 keyring=self.keyring,
                 kind=Kind.BSN,
                 reason="forbidden",
                 source=self.source,
-                location=_location(where),
-                value=hit.value,
-                subject_ref=links[0][0].ref,
+                location=_location(item.where),
+                value=value,
+                subject_ref=item.links[0][0].ref,
                 message_id=message_id,
                 actor=self.actor,
             )
+
+
+def _message_row(message: MessageIn, key: bytes) -> dict[str, Any]:
+    """A messages row sealed as privacydesk.correspondence does (AES-GCM, data 'msg:<fingerprint>')."""
+    return {
+        "fingerprint": message.fingerprint,
+        "sent_at": message.sent_at,
+        "direction": message.direction,
+        "channel": message.channel,
+        "size": len(str(message.content.get("body", ""))),
+        "content_enc": seal_json(key, message.content, f"msg:{message.fingerprint}".encode()),
+    }
 
 
 def _location(where: str) -> str:
@@ -427,6 +548,7 @@ def import_mails(
         importer.add(mail, where)
         if progress is not None:
             progress(count)
+    importer.flush()
     finish_batch(session, batch=batch, summary=summary, actor=actor)
     return summary
 
