@@ -115,3 +115,16 @@ def portal(settings: Settings, loaded_db: Database) -> Iterator[Any]:
 
     with TestClient(create_app(settings, loaded_db), base_url="http://testserver") as client:
         yield client
+
+
+def api_token(db: Database, email: str, role: str) -> str:
+    """A fresh staff account of `role` with an API token; returns the token."""
+    from privacydesk import auth
+
+    with db.session_scope() as session:
+        user = auth.add_user(
+            session, email=email, role=auth.Role(role), password="correct horse battery staple", actor="test"
+        )
+        return auth.create_api_token(
+            session, user=user, name="test", role=auth.Role(role), actor="test"
+        ).secret

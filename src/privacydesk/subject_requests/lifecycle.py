@@ -220,11 +220,10 @@ class RequestDetail:
         }
 
 
-def request_detail(
-    session: Session, *, keyring: Keyring, request: SubjectRequest, today: date
-) -> RequestDetail:
+def queue_item(session: Session, *, request: SubjectRequest, today: date) -> QueueItem:
+    """One request as the queue shows it."""
     subject = session.get(Subject, request.subject_id) if request.subject_id else None
-    item = QueueItem(
+    return QueueItem(
         request.ref,
         request.status,
         list(request.kinds),
@@ -233,6 +232,12 @@ def request_detail(
         request.matches,
         clocks_of(request, today),
     )
+
+
+def request_detail(
+    session: Session, *, keyring: Keyring, request: SubjectRequest, today: date
+) -> RequestDetail:
+    item = queue_item(session, request=request, today=today)
     steps = [
         StepView(
             s.at.isoformat(timespec="seconds"),
