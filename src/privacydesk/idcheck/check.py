@@ -16,6 +16,7 @@ from PIL import Image
 
 from privacydesk.errors import UnusableInput
 from privacydesk.idcheck import bsn, docnumber, mrz
+from privacydesk.idcheck.deskew import map_back, straighten
 from privacydesk.idcheck.face import find_faces
 from privacydesk.idcheck.messages import LANGS, Part, accepted, refusal
 from privacydesk.idcheck.ocr import MRZ_ALPHABET, Line, read_lines
@@ -87,9 +88,30 @@ def _mrz_detail(lines: list[str], fields: set[str]) -> str:
 
 
 def _validated(lines: list[Line]) -> tuple[list[Line], set[str]]:
-    candidates = [line for line in lines if mrz.looks_like_mrz(mrz.normalise(line.text))]
-    fields = {f for line in candidates for f in mrz.valid_fields(mrz.normalise(line.text))}
+    candidates = []
+    fields: set[str] = set()
+    for line in lines:
+        text = mrz.normalise(line.text)
+        valid = mrz.valid_fields(text) if len(text) >= 20 else []
+        if valid or mrz.looks_like_mrz(text):
+            candidates.append(line)
+            fields.update(valid)
     return candidates, fields
+
+
+def _second_pass(gray: np.ndarray, zone: Box) -> tuple[list[Line], set[str], Box]:
+    """OCR of the zone only, in the MRZ alphabet, with room for a line above and below."""
+    line_height = min(zone.height, max(12, zone.width // 25))
+    crop = Box(
+        zone.x - line_height,
+        zone.y - 2 * line_height,
+        zone.width + 2 * line_height,
+        zone.height + 4 * line_height,
+    ).padded(0, limit_w=gray.shape[1], limit_h=gray.shape[0])
+    crop = Box(max(0, crop.x), max(0, crop.y), crop.right - max(0, crop.x), crop.bottom - max(0, crop.y))
+    lines = read_lines(gray[crop.y : crop.bottom, crop.x : crop.right], psm=6, whitelist=MRZ_ALPHABET)
+    candidates, fields = _validated(lines)
+    return candidates, fields, crop
 
 
 def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
@@ -99,10 +121,7 @@ def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
         return None
     zone = Box.union(line.box for line in candidates)
     if not fields:
-        pad = max(10, zone.height // 2)
-        crop = zone.padded(pad, limit_w=gray.shape[1], limit_h=gray.shape[0])
-        again = read_lines(gray[crop.y : crop.bottom, crop.x : crop.right], psm=6, whitelist=MRZ_ALPHABET)
-        candidates, fields = _validated(again)
+        candidates, fields, crop = _second_pass(gray, zone)
         if not fields:
             return None
         zone = Box.union(line.box for line in candidates).scaled(1, dx=crop.x, dy=crop.y)
@@ -111,18 +130,22 @@ def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
 
 def _text_findings(gray: np.ndarray, page: int) -> list[Finding]:
     ocr, factor = _ocr_image(gray)
-    lines = read_lines(ocr)
-    back = 1 / factor
+    level, inverse = straighten(ocr)
+    lines = read_lines(level)
+
+    def place(box: Box) -> Box:
+        return map_back(box, inverse).scaled(1 / factor)
+
     found = []
-    zone = _find_mrz(ocr, lines)
+    zone = _find_mrz(level, lines)
     if zone is not None:
-        found.append(Finding(Part.MRZ, page, zone[0].scaled(back), zone[1]))
+        found.append(Finding(Part.MRZ, page, place(zone[0]), zone[1]))
     for hit in bsn.find_bsns(lines):
         detail = "11-check valid, next to a BSN label" if hit.labelled else "11-check valid 9-digit number"
-        found.append(Finding(Part.BSN, page, hit.box.scaled(back), detail))
+        found.append(Finding(Part.BSN, page, place(hit.box), detail))
     for doc in docnumber.find_document_numbers(lines):
         detail = "next to its label" if doc.labelled else "Dutch document-number pattern"
-        found.append(Finding(Part.DOCUMENT_NUMBER, page, doc.box.scaled(back), detail))
+        found.append(Finding(Part.DOCUMENT_NUMBER, page, place(doc.box), detail))
     return found
 
 

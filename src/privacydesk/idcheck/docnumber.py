@@ -1,8 +1,9 @@
 """The Dutch passport / identity-card number: two letters, six letters or digits, one digit.
 
 The letter O never occurs (it reads as zero), so an OCR 'O' after the first two letters is taken as
-0. A number next to 'Documentnummer' / 'Document no.' is certain; one elsewhere counts only when its
-middle part mixes letters and digits, which ordinary words on the card never do.
+0, and one among the first two as a misread Q or D. A number next to 'Documentnummer' /
+'Document no.' is certain; one elsewhere counts only when its middle part mixes letters and digits,
+which ordinary words on the card never do.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from privacydesk.idcheck.regions import Box
 from privacydesk.idcheck.tokens import Token, find_tokens, label_boxes, near_label
 
 LABELS = ("documentnummer", "documentno", "docnr", "passportno", "paspoortnummer", "documentnumber")
-PATTERN = re.compile(r"(?<![0-9A-Z])[A-NP-Z]{2}[A-Z0-9]{6}[0-9](?![0-9A-Z])")
-VALID = re.compile(r"[A-NP-Z]{2}[A-NP-Z0-9]{6}[0-9]")
+# As read: OCR may turn a Q or D into an O, or a final 0 into an O, so the pattern allows those.
+PATTERN = re.compile(r"(?<![0-9A-Z])[A-Z]{2}[A-Z0-9]{6}[0-9O](?![0-9A-Z])")
+VALID = re.compile(r"[A-Z]{2}[A-NP-Z0-9]{6}[0-9]")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ WEIGHTS = (7, 3, 1)
 _FILLER = str.maketrans({"«": "<<", "‹": "<", "〈": "<", "≤": "<", "£": "<", "(": "<", "{": "<", "[": "<"})
 _AS_DIGIT = str.maketrans("OQDUIJLTZSBG", "000011172586")
 _DATE = re.compile(r"\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+# Birth date, check, sex, expiry date, check: found wherever OCR shifted it within the line.
+_DATES = re.compile(r"(?=([0-9OQDUIJLTZSBG]{7})[MFX<]([0-9OQDUIJLTZSBG]{7}))")
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,20 @@ def _field_validates(line: str, field: Field) -> bool:
     return check.isdigit() and check_digit(value) == int(check)
 
 
+def _shifted_dates(line: str) -> list[str]:
+    found = []
+    for match in _DATES.finditer(line):
+        birth, expiry = match.group(1), match.group(2)
+        if _field_validates(birth, Field("birth_date", 0, 6, 6, numeric=True)):
+            found.append("birth_date")
+        if _field_validates(expiry, Field("expiry_date", 0, 6, 6, numeric=True)):
+            found.append("expiry_date")
+    return found
+
+
 def valid_fields(line: str) -> list[str]:
     """The fields of one normalised line whose check digit validates, in any layout it may be."""
-    found: list[str] = []
+    found: list[str] = _shifted_dates(line)
     for layout in (SECOND_LINE, TD1_FIRST, TD1_SECOND):
         found += [f.name for f in layout if _field_validates(line, f)]
     return sorted(set(found))
