@@ -6,7 +6,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -110,6 +110,13 @@ def render_cmd(
     console.print(f"wrote {output} ({len(result)} {'bytes' if isinstance(result, bytes) else 'characters'})")
 
 
+def _effective_date(text: str | None) -> date:
+    try:
+        return date.fromisoformat(text) if text else date.today()
+    except ValueError:
+        raise UnusableInput(f"--effective-date '{text}' is not a date", hint="use YYYY-MM-DD") from None
+
+
 @statement_app.command("publish")
 def publish(
     effective: Annotated[
@@ -120,36 +127,41 @@ def publish(
     as_json: JsonOpt = False,
 ) -> None:
     """Publish the statement of the register in force as a new version (when it says something new)."""
-    try:
-        day = date.fromisoformat(effective) if effective else date.today()
-    except ValueError:
-        raise UnusableInput(f"--effective-date '{effective}' is not a date", hint="use YYYY-MM-DD") from None
     with session_scope(db) as session:
-        result = publish_statement(session, effective_date=day, actor=cli_actor())
+        result = publish_statement(session, effective_date=_effective_date(effective), actor=cli_actor())
         s = result.statement
-        summary = {
-            "version": s.number,
-            "created": result.created,
-            "effective_date": s.effective_date,
-            "content_hash": s.content_hash,
-            "consent_revision": s.consent_revision,
-            "changes": [c.as_dict() for c in result.changes],
-        }
+        number, day, revision = s.number, s.effective_date, s.consent_revision
+        summary = {"version": number, "created": result.created, "effective_date": day}
+        summary |= {"content_hash": s.content_hash, "consent_revision": revision}
     if as_json:
-        print_json(summary)
-        return
-    if not result.created:
-        console.print(f"nothing new: version {s.number} already says this (effective {s.effective_date})")
-        return
-    console.print(f"published statement version {s.number}, effective {s.effective_date}")
-    _print_changes(result.changes)
-    console.print(f"consent revision: {s.consent_revision}")
+        print_json(summary | {"changes": [c.as_dict() for c in result.changes]})
+    elif not result.created:
+        console.print(f"nothing new: version {number} already says this (effective {day})")
+    else:
+        console.print(f"published statement version {number}, effective {day}")
+        _print_changes(result.changes)
+        console.print(f"consent revision: {revision}")
 
 
 def _print_changes(changes: list[Change]) -> None:
     for change in changes:
         mark = "[bold yellow]material[/bold yellow] " if change.material else ""
         console.print(f"  • {mark}{change.text}", soft_wrap=True)
+
+
+def _versions_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="Published privacy statements")
+    for col in ("version", "effective", "consent revision", "content", "published at"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["version"]),
+            str(r["effective_date"]),
+            str(r["consent_revision"]),
+            str(r["content_hash"])[:12],
+            f"{r['published_at']:%Y-%m-%d %H:%M} UTC",
+        )
+    return table
 
 
 @statement_app.command("list")
@@ -169,22 +181,20 @@ def list_cmd(db: DbOpt = None, as_json: JsonOpt = False) -> None:
         ]
     if as_json:
         print_json(rows)
-        return
-    if not rows:
+    elif not rows:
         console.print("no statement has been published yet; run `privacydesk statement publish`")
-        return
-    table = Table(title="Published privacy statements")
-    for col in ("version", "effective", "consent revision", "content", "published at"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(
-            str(r["version"]),
-            str(r["effective_date"]),
-            str(r["consent_revision"]),
-            str(r["content_hash"])[:12],
-            f"{r['published_at']:%Y-%m-%d %H:%M} UTC",
-        )
-    console.print(table)
+    else:
+        console.print(_versions_table(rows))
+
+
+def _print_text_summary(lines: list[str], lang: str, show: bool) -> None:
+    added = sum(1 for x in lines if x.startswith("+") and not x.startswith("+++"))
+    removed = sum(1 for x in lines if x.startswith("-") and not x.startswith("---"))
+    hint = "" if show else "; --text shows them"
+    console.print(f"text ({lang}): {added} line(s) added, {removed} removed{hint}")
+    if show:
+        for line in lines:
+            typer.echo(line)
 
 
 @statement_app.command("diff")
@@ -202,28 +212,14 @@ def diff_cmd(
         result = compare_statements(session, old=old, new=new)
         dates = (result.old.effective_date, result.new.effective_date)
     if as_json:
-        print_json(
-            {
-                "from": old,
-                "to": new,
-                "changes": [c.as_dict() for c in result.changes],
-                "text_diff": result.text,
-            }
-        )
+        changes = [c.as_dict() for c in result.changes]
+        print_json({"from": old, "to": new, "changes": changes, "text_diff": result.text})
         return
     console.print(f"[bold]statement version {old} ({dates[0]}) → {new} ({dates[1]})[/bold]")
     if not result.changes:
         console.print("  no change in what the register promises; only the wording may differ")
     _print_changes(result.changes)
-    lines = result.text[lang]
-    added = sum(1 for x in lines if x.startswith("+") and not x.startswith("+++"))
-    removed = sum(1 for x in lines if x.startswith("-") and not x.startswith("---"))
-    console.print(
-        f"text ({lang}): {added} line(s) added, {removed} removed" + ("" if text else "; --text shows them")
-    )
-    if text:
-        for line in lines:
-            typer.echo(line)
+    _print_text_summary(result.text[lang], lang, text)
 
 
 def _print_report(report: GapReport) -> None:

@@ -104,11 +104,7 @@ def publish_statement(session: Session, *, effective_date: date, actor: str) -> 
     content_hash = render.content_hash(reg)
     if previous is not None and previous.content_hash == content_hash:
         return Publication(previous, False, [])
-    if previous is not None and effective_date < previous.effective_date:
-        raise Refused(
-            f"version {previous.number} already takes effect on {previous.effective_date}",
-            hint="give an effective date on or after that day",
-        )
+    _refuse_going_back(previous, effective_date)
     changes = diff.compare(register_of_statement(session, previous), reg) if previous else []
     material = [c.text for c in changes if c.material]
     number = (session.execute(select(func.max(StatementVersion.number))).scalar() or 0) + 1
@@ -124,20 +120,34 @@ def publish_statement(session: Session, *, effective_date: date, actor: str) -> 
     )
     session.add(statement)
     session.flush()
+    _audit_publication(session, statement, register_version, actor)
+    return Publication(statement, True, changes)
+
+
+def _refuse_going_back(previous: StatementVersion | None, effective_date: date) -> None:
+    if previous is not None and effective_date < previous.effective_date:
+        raise Refused(
+            f"version {previous.number} already takes effect on {previous.effective_date}",
+            hint="give an effective date on or after that day",
+        )
+
+
+def _audit_publication(
+    session: Session, statement: StatementVersion, register_version: RegisterVersion, actor: str
+) -> None:
     audit.record(
         session,
         action=audit.Action.STATEMENT_PUBLISHED,
         actor=actor,
         target_type="statement_version",
-        target_id=number,
+        target_id=statement.number,
         details={
-            "content_hash": content_hash,
+            "content_hash": statement.content_hash,
             "register_version": register_version.number,
             "consent_revision": statement.consent_revision,
-            "material_changes": len(material),
+            "material_changes": len(statement.material_changes),
         },
     )
-    return Publication(statement, True, changes)
 
 
 @dataclass(frozen=True)

@@ -260,22 +260,22 @@ def cookie_kinds(reg: Register) -> dict[str, bool]:
     }
 
 
+def _categories(reg: Register, lang: str, *, forbidden: bool) -> list[tuple[str, str | None]]:
+    return [
+        (c.name.get(lang), c.description.get(lang) if c.description else None)
+        for c in reg.categories
+        if c.forbidden == forbidden
+    ]
+
+
 def build_view(reg: Register, lang: str) -> StatementView:
     """All facts of the statement in `lang`."""
     methods = reg.rights.identity.methods
     return StatementView(
         lang=lang,
         reg=reg,
-        categories=[
-            (c.name.get(lang), c.description.get(lang) if c.description else None)
-            for c in reg.categories
-            if not c.forbidden
-        ],
-        forbidden=[
-            (c.name.get(lang), c.description.get(lang) if c.description else None)
-            for c in reg.categories
-            if c.forbidden
-        ],
+        categories=_categories(reg, lang, forbidden=False),
+        forbidden=_categories(reg, lang, forbidden=True),
         subjects=[s.name.get(lang) for s in reg.subject_types],
         sources=sources(reg, lang),
         purposes=[purpose_view(reg, p, lang) for p in reg.purposes],
