@@ -144,3 +144,14 @@ def test_an_erased_subject_cannot_be_erased_or_read_again(store: Store, tmp_path
     _erase(store, tmp_path, store.marieke)
     with pytest.raises(NotFound):
         _erase(store, tmp_path, store.marieke)
+
+
+def test_the_contact_list_she_gave_us_ends_with_her(store: Store, tmp_path: Path) -> None:
+    assert _erase(store, tmp_path, store.marieke).summary.contacts_ended == 1
+    with store.db.session_scope() as session:
+        contact = session.get(Subject, store.contact)
+        assert contact is not None and contact.relationship_ended_on == TODAY
+        expiries = session.execute(
+            select(Record.expires_on).where(Record.subject_id == store.contact)
+        ).scalars()
+        assert set(expiries) == {TODAY}

@@ -7,7 +7,8 @@ Steps:
    every consent, so they are never re-added to marketing;
 3. open an OpenDSR erasure task for each processor that received an erased category, and list
    every recipient to notify (art. 19);
-4. delete every identifier; mark the subject erased; destroy the data key when nothing
+4. end the contact list the person gave us (its entries expire, the retention run deletes them);
+5. delete every identifier; mark the subject erased; destroy the data key when nothing
    encrypted is left (crypto-shredding); delete earlier export files and end their links.
 After the caller commits, `wipe.scrub_storage(engine)` empties the WAL (see wipe.py).
 """
@@ -17,13 +18,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from privacydesk import audit
 from privacydesk.consent import ledger
 from privacydesk.consent.suppression import suppress
-from privacydesk.register.model import RecipientRole, Register
+from privacydesk.register.model import RecipientRole, Register, RetentionTrigger, Source
+from privacydesk.register.retention import expiry_date, rule_for
 from privacydesk.store.base import utcnow
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.models.fulfilment import ProcessorTask
@@ -126,6 +128,34 @@ def _marketing_stop(
     return bool(emails)
 
 
+def _end_contact_list(session: Session, register: Register, subject: Subject, today: date) -> int:
+    """The contact list the person gave us served them alone: its people's relationship with us
+    ends today, and their records' clocks that run from that end start now (the retention run
+    deletes what is due). Returns how many people that concerns."""
+    owned = select(Subject.id).where(Subject.owner_id == subject.id)
+    count = len(session.execute(owned).all())
+    if not count:
+        return 0
+    session.execute(
+        update(Subject)
+        .where(Subject.owner_id == subject.id, Subject.relationship_ended_on.is_(None))
+        .values(relationship_ended_on=today)
+    )
+    for p in register.purposes:
+        rule = rule_for(register, p.key)
+        if rule is not None and rule.starts == RetentionTrigger.END_OF_RELATIONSHIP:
+            session.execute(
+                update(Record)
+                .where(
+                    Record.subject_id.in_(owned),
+                    Record.purpose == p.key,
+                    Record.source == Source.CUSTOMER_APP_IMPORT.value,
+                )
+                .values(expires_on=expiry_date(rule, event_on=today))
+            )
+    return count
+
+
 def _forget(session: Session, subject: Subject, *, keep: list[Keep], today: date, actor: str) -> bool:
     session.execute(delete(Identifier).where(Identifier.subject_id == subject.id))
     subject.erased_at, subject.restricted = utcnow(), True
@@ -176,6 +206,7 @@ def fulfil_erasure(
     )
     _delete_records(session, erase, subject_ref=subject.ref, actor=actor)
     _restrict(session, keep, actor=actor)
+    summary.contacts_ended = _end_contact_list(session, register, subject, today)
     summary.key_destroyed = _forget(session, subject, keep=keep, today=today, actor=actor)
     revoke_downloads_of(session, paths=remove_exports(out_dir, subject.ref))
     session.flush()

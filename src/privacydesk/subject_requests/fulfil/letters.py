@@ -38,6 +38,12 @@ _WORDS = {
         "nl": "De sleutel van je versleutelde gegevens is vernietigd: ook back-ups zijn niet meer leesbaar.",
         "en": "The key to your encrypted data was destroyed: backups cannot be read any more either.",
     },
+    "contacts": {
+        "nl": "De {n} personen uit de contactenlijst die je ons gaf, verwijderen wij ook: die lijst "
+        "gebruikten we alleen voor jou.",
+        "en": "We also delete the {n} people from the contact list you gave us: we used that list for "
+        "you alone.",
+    },
     "unknown_until": {"nl": "het einde van die termijn", "en": "the end of that period"},
 }
 
@@ -83,6 +89,8 @@ def summary_lines(reg: Register, summary: Summary, *, lang: str) -> list[str]:
         lines.append(w["suppressed"])
     if summary.key_destroyed:
         lines.append(w["key"])
+    if summary.contacts_ended:
+        lines.append(w["contacts"].format(n=summary.contacts_ended))
     for key in summary.notify_recipients:
         recipient = reg.recipient(key)
         lines.append(w["notified"].format(name=recipient.name if recipient else key))

@@ -51,6 +51,7 @@ class Summary:
     changed_fields: list[str] = field(default_factory=list)
     purposes_stopped: list[str] = field(default_factory=list)
     key_destroyed: bool = False
+    contacts_ended: int = 0
     suppressed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
