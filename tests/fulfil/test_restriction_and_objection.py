@@ -15,7 +15,7 @@ from privacydesk.consent.keys import bind_settings
 from privacydesk.consent.suppression import is_suppressed
 from privacydesk.errors import Refused, UnusableInput
 from privacydesk.store.models.subjects import Record
-from privacydesk.subject_requests.fulfil.consent_withdrawal import fulfil_consent_withdrawal
+from privacydesk.subject_requests.fulfil.consent import fulfil_consent_withdrawal
 from privacydesk.subject_requests.fulfil.erasure import fulfil_erasure
 from privacydesk.subject_requests.fulfil.restriction import fulfil_objection, fulfil_restriction, may_use
 from tests.fulfil.conftest import EMAIL, Store

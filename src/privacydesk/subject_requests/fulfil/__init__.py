@@ -8,7 +8,7 @@ services need the settings on the session (`privacydesk.consent.keys.bind_settin
 """
 
 from privacydesk.subject_requests.fulfil.access import fulfil_access
-from privacydesk.subject_requests.fulfil.consent_withdrawal import fulfil_consent_withdrawal
+from privacydesk.subject_requests.fulfil.consent import fulfil_consent_withdrawal
 from privacydesk.subject_requests.fulfil.downloads import claim_download, create_download
 from privacydesk.subject_requests.fulfil.erasure import fulfil_erasure
 from privacydesk.subject_requests.fulfil.letters import summary_lines

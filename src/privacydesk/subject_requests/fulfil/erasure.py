@@ -10,7 +10,8 @@ Steps:
 4. end the contact list the person gave us (its entries expire, the retention run deletes them);
 5. delete every identifier; mark the subject erased; destroy the data key when nothing
    encrypted is left (crypto-shredding); delete earlier export files and end their links.
-After the caller commits, `wipe.scrub_storage(engine)` empties the WAL (see wipe.py).
+When the caller commits, SQLite's WAL is emptied (`wipe.scrub_storage`, see wipe.py); on
+PostgreSQL call `scrub_storage(engine)` when a vacuum suits (autovacuum does it otherwise).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Engine, delete, event, exists, select, update
 from sqlalchemy.orm import Session
 
 from privacydesk import audit
@@ -37,7 +38,7 @@ from privacydesk.subject_requests.fulfil.opendsr import erasure_request
 from privacydesk.subject_requests.fulfil.plan import Keep, plan_erasure
 from privacydesk.subject_requests.fulfil.recipients import received_by
 from privacydesk.subject_requests.fulfil.result import Erased, Kept, Result, Summary
-from privacydesk.subject_requests.fulfil.wipe import remove_exports
+from privacydesk.subject_requests.fulfil.wipe import remove_exports, scrub_storage
 from privacydesk.subjects import destroy_subject_key, subject_key
 
 
@@ -210,7 +211,15 @@ def fulfil_erasure(
     summary.key_destroyed = _forget(session, subject, keep=keep, today=today, actor=actor)
     revoke_downloads_of(session, paths=remove_exports(out_dir, subject.ref))
     session.flush()
+    _scrub_after_commit(session)
     return Result(files=[], summary=summary)
+
+
+def _scrub_after_commit(session: Session) -> None:
+    """On SQLite, empty the WAL as soon as the caller commits (the erased pages leave it then)."""
+    engine = session.get_bind()
+    if isinstance(engine, Engine) and engine.dialect.name == "sqlite":
+        event.listen(session, "after_commit", lambda _s: scrub_storage(engine), once=True)
 
 
 def _erased(erase: list[Record]) -> list[Erased]:
