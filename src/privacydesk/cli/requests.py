@@ -12,6 +12,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from privacydesk.cli._common import DbOpt, JsonOpt, cli_actor, console, print_json, session_scope, settings
+from privacydesk.consent.keys import bind_settings
 from privacydesk.errors import Refused, UnusableInput
 from privacydesk.register.model import Register
 from privacydesk.register.service import current_register
@@ -323,6 +324,7 @@ def fulfil(
     if record is not None:
         extra["record_id"] = record
     with session_scope(db) as session:
+        bind_settings(session, cfg)  # erasure puts the address on the suppression list, which needs the key
         result = answer.fulfil_request(
             session,
             keyring=keyring,

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from privacydesk.auth import Permission
+from privacydesk.consent.keys import bind_settings
 from privacydesk.register.service import current_register
 from privacydesk.store.crypto import Keyring
 from privacydesk.subject_requests import answer, identity, lifecycle
@@ -232,6 +233,7 @@ def fulfil_request(request: Request, principal: Handler, ref: str, body: Fulfil)
     if body.record_id is not None:
         extra["record_id"] = body.record_id
     with request.app.state.db.session_scope() as session:
+        bind_settings(session, settings)  # erasure's suppression list needs the settings' key
         result = answer.fulfil_request(
             session,
             keyring=_keyring(request),
