@@ -133,3 +133,26 @@ def test_the_subject_sees_the_message_with_its_retention_date(  # type: ignore[n
         view = subject_view(session, keyring=keyring, subject_id=people.jan, actor="test")
     [record] = [r for r in view.purposes["service_contact"] if r.kind == "message"]
     assert record.event_on is not None and record.expires_on is not None and record.expires_on.year == 2026
+
+
+def test_a_large_mbox_parsed_on_two_processes_gives_the_same_result(  # type: ignore[no-untyped-def]
+    loaded_db: Database, people: People, store_cli, mbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from privacydesk.imports import mail
+
+    monkeypatch.setattr(mail, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(mail, "default_workers", lambda: 2)
+    summary = json.loads(store_cli("import", "mail", str(mbox), "--json").out)[0]
+    assert (summary["added"], summary["records"], summary["skipped"]) == (2, 3, 1)
+
+
+def test_a_truncated_large_mbox_is_refused_on_two_processes_too(  # type: ignore[no-untyped-def]
+    loaded_db: Database, people: People, store_cli, mbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from privacydesk.imports import mail
+
+    monkeypatch.setattr(mail, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(mail, "default_workers", lambda: 2)
+    mbox.write_bytes(mbox.read_bytes()[:-30])
+    result = store_cli("import", "mail", str(mbox))
+    assert result.code == 2 and "message 3 is truncated" in result.err

@@ -11,19 +11,21 @@ caller's transaction keeps nothing of it.
 from __future__ import annotations
 
 import base64
+import binascii
 import email
 import email.header
 import email.policy
 import email.utils
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email import errors as email_errors
 from email.message import Message as EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import insert, select
@@ -39,10 +41,11 @@ from privacydesk.scan.detectors import Kind, detect
 from privacydesk.scan.extract import html_to_text
 from privacydesk.scan.findings import raise_finding
 from privacydesk.scan.known import strong_candidates
+from privacydesk.scan.parallel import default_workers, parallel_batches
 from privacydesk.store.crypto import Keyring, seal_json
 from privacydesk.store.models.core import RegisterVersion
-from privacydesk.store.models.subjects import Identifier, Message, Record, Subject
-from privacydesk.subjects import default_purpose, record_aad, subject_key
+from privacydesk.store.models.subjects import Identifier, Message, Record, Subject, SubjectKey
+from privacydesk.subjects import default_purpose, record_aad
 
 OUTLOOK_HINT = "install the optional extra: pip install 'privacydesk[outlook]' (extract-msg, GPL-3.0)"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -135,12 +138,45 @@ def _text(part: EmailMessage) -> str:
 
 
 def _attachment(part: EmailMessage) -> dict[str, Any]:
-    payload = part.get_payload(decode=True)
+    slimmed = part.get(_SIZE_HEADER)
+    size = int(slimmed) if slimmed is not None else len(part.get_payload(decode=True) or b"")
     name = part.get_filename() or "(no name)"
-    return {
-        "name": str(email.header.make_header(email.header.decode_header(name))),
-        "size": len(payload or b""),
-    }
+    return {"name": str(email.header.make_header(email.header.decode_header(name))), "size": size}
+
+
+# Attachments are most of the bytes of mail, and the e-mail parser reads every line of them in
+# Python. Only their names and sizes are kept, so before parsing, the base64 body of each top-level
+# attachment is measured (binascii, in C) and cut out, its size left in a header of our own.
+_SIZE_HEADER = "X-Privacydesk-Attachment-Size"
+_BOUNDARY = re.compile(rb'boundary="?([^";\r\n]+)"?', re.IGNORECASE)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def slim(raw: bytes) -> bytes:
+    """The message with its top-level base64 attachments emptied (their decoded size in a header)."""
+    head_end = _HEADER_END.search(raw)
+    boundary = _BOUNDARY.search(raw, 0, head_end.start()) if head_end else None
+    if head_end is None or boundary is None:
+        return raw
+    delimiter = b"\n--" + boundary.group(1)
+    if delimiter + b"--" not in raw:  # no closing delimiter: leave it whole, the parser reports it
+        return raw
+    pieces = raw.split(delimiter)
+    return delimiter.join([pieces[0]] + [_slim_part(p) for p in pieces[1:-1]] + [pieces[-1]])
+
+
+def _slim_part(piece: bytes) -> bytes:
+    end = _HEADER_END.search(piece)
+    if end is None:
+        return piece
+    head = piece[: end.start()].lower()
+    if b"base64" not in head or not (b"attachment" in head or b"content-type: text" not in head):
+        return piece
+    try:
+        size = len(binascii.a2b_base64(piece[end.end() :]))
+    except binascii.Error:
+        return piece
+    return piece[: end.start()] + f"\n{_SIZE_HEADER}: {size}".encode() + b"\n\n"
 
 
 def _body_and_attachments(message: EmailMessage) -> tuple[str, list[dict[str, Any]]]:
@@ -224,32 +260,39 @@ def outlook_mail(path: Path) -> Mail:
 
 # --- linking and storing -------------------------------------------------------------------------
 
-Lookup = Callable[[str, str], list[Subject]]
+
+class Known(NamedTuple):
+    """A subject as the linking needs it: no ORM object per subject, no query per message."""
+
+    id: int
+    ref: str
+    subject_type: str
+
+
+Lookup = Callable[[str, str], list[Known]]
 
 
 def identifier_lookup(session: Session, *, keyring: Keyring) -> Lookup:
     """Subjects by (kind, canonical value) through the blind index, loaded once for the whole file."""
-    index: dict[tuple[str, str], list[int]] = {}
+    index: dict[tuple[str, str], list[Known]] = {}
     rows = session.execute(
-        select(Identifier.kind, Identifier.blind_index, Identifier.subject_id)
+        select(Identifier.kind, Identifier.blind_index, Subject.id, Subject.ref, Subject.subject_type)
         .join(Subject, Subject.id == Identifier.subject_id)
         .where(Identifier.kind.in_(("email", "phone", "iban", "name")), Subject.erased_at.is_(None))
     )
-    for kind, blind, subject_id in rows:
-        index.setdefault((kind, blind), []).append(subject_id)
+    for kind, blind, subject_id, ref, subject_type in rows:
+        index.setdefault((kind, blind), []).append(Known(subject_id, ref, subject_type))
 
-    def lookup(kind: str, value: str) -> list[Subject]:
-        ids = index.get((kind, keyring.blind_index(kind, value)), [])
-        if kind == "name" and len(ids) > 1:  # a name shared by several subjects links nobody
-            return []
-        return [s for s in (session.get(Subject, i) for i in ids) if s is not None]
+    def lookup(kind: str, value: str) -> list[Known]:
+        found = index.get((kind, keyring.blind_index(kind, value)), [])
+        return [] if kind == "name" and len(found) > 1 else found  # a shared name links nobody
 
     return lookup
 
 
-def links_of(mail: Mail, lookup: Lookup) -> list[tuple[Subject, str]]:
+def links_of(mail: Mail, lookup: Lookup) -> list[tuple[Known, str]]:
     """Every known subject the message is about, with their role: sender, recipient, mentioned."""
-    found: dict[int, tuple[Subject, str]] = {}
+    found: dict[int, tuple[Known, str]] = {}
     parties = [("email", mail.sender, "sender")] + [("email", r, "recipient") for r in mail.recipients]
     for kind, value, role in parties + mail.parties:
         for subject in lookup(kind, value.strip().lower()):
@@ -266,7 +309,7 @@ class _Pending:
 
     where: str
     message: MessageIn
-    links: list[tuple[Subject, str, str]]  # (subject, role, purpose)
+    links: list[tuple[Known, str, str]]  # (subject, role, purpose)
     bsns: list[str]
 
 
@@ -291,7 +334,7 @@ class MailImport:
     today: date
     batch_size: int = 500
     pending: list[_Pending] = field(default_factory=list)
-    _keys: dict[int, bytes] = field(default_factory=dict)
+    _keys: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # subject id: (data key, aad)
 
     def add(self, mail: Mail, where: str) -> None:
         links = self._with_purposes(links_of(mail, self.lookup), where)
@@ -336,6 +379,7 @@ class MailImport:
             )
         )
         version = latest_version(self.session)
+        self._load_keys({link[0] for item in items for link in item.links})
         links = [
             self._link_row(item, ids[item.message.fingerprint], keys[item.message.fingerprint], link, version)
             for item in items
@@ -352,13 +396,14 @@ class MailImport:
         item: _Pending,
         message_id: int,
         key: bytes,
-        link: tuple[Subject, str, str],
+        link: tuple[Known, str, str],
         version: RegisterVersion | None,
     ) -> dict[str, Any]:
         subject, role, purpose = link
         payload = {"message_key": base64.b64encode(key).decode(), "role": role}
         event_on = item.message.sent_at.date() if item.message.sent_at else self.today
         rule = rule_for(self.register, purpose)
+        dek, aad = self._keys[subject.id]
         return {
             "subject_id": subject.id,
             "kind": "message",
@@ -369,7 +414,7 @@ class MailImport:
             "event_on": event_on,
             "expires_on": expiry_date(rule, event_on=event_on) if rule else None,
             "message_id": message_id,
-            "payload_enc": seal_json(self._key(subject), payload, record_aad(subject, "message")),
+            "payload_enc": seal_json(dek, payload, aad),
             "fingerprint": self.keyring.blind_index(
                 "record",
                 json.dumps([subject.ref, "message", "correspondence", purpose, payload], sort_keys=True),
@@ -378,16 +423,26 @@ class MailImport:
             "restricted": False,
         }
 
-    def _key(self, subject: Subject) -> bytes:
-        if subject.id not in self._keys:
-            self._keys[subject.id] = subject_key(self.session, keyring=self.keyring, subject=subject)
-        return self._keys[subject.id]
+    def _load_keys(self, subjects: set[Known]) -> None:
+        """The data keys of the subjects not seen yet: one query, unwrapped once each."""
+        wanted = {k.id: k for k in subjects if k.id not in self._keys}
+        if not wanted:
+            return
+        rows = self.session.execute(
+            select(SubjectKey.subject_id, SubjectKey.wrapped_key).where(SubjectKey.subject_id.in_(wanted))
+        )
+        for subject_id, wrapped in rows:
+            known = wanted[subject_id]
+            aad = record_aad(Subject(id=known.id, ref=known.ref), "message")
+            self._keys[subject_id] = (self.keyring.unwrap(wrapped, known.ref), aad)
 
     def _through_service(self, item: _Pending) -> None:
         by_purpose: dict[str, list[tuple[Subject, str]]] = {}
-        for subject, role, purpose in item.links:
-            by_purpose.setdefault(purpose, []).append((subject, role))
-        new_links = 0
+        for known, role, purpose in item.links:
+            subject = self.session.get(Subject, known.id)
+            if subject is not None:
+                by_purpose.setdefault(purpose, []).append((subject, role))
+        new_links, message_id = 0, None
         for purpose, group in by_purpose.items():
             stored, added = store_message(
                 self.session,
@@ -400,17 +455,18 @@ class MailImport:
                 source_ref=self.source,
                 actor=self.actor,
             )
-            new_links += added
+            new_links, message_id = new_links + added, stored.id
         self.summary.matched += 1
         self.summary.records += new_links
-        self._flag_bsns(item, stored.id)
+        if message_id is not None:
+            self._flag_bsns(item, message_id)
 
     def _message_in(self, mail: Mail, fingerprint: str) -> MessageIn:
         owned = self.register.controller.email.rsplit("@", 1)[-1].lower()
         direction = "out" if mail.sender.lower().endswith("@" + owned) else "in"
         return MessageIn(fingerprint, mail.sent_at, direction, self.channel, mail.content())
 
-    def _with_purposes(self, links: list[tuple[Subject, str]], where: str) -> list[tuple[Subject, str, str]]:
+    def _with_purposes(self, links: list[tuple[Known, str]], where: str) -> list[tuple[Known, str, str]]:
         out = []
         for subject, role in links:
             try:
@@ -462,17 +518,46 @@ def _location(where: str) -> str:
 # --- whole files ---------------------------------------------------------------------------------
 
 
+PARALLEL_FROM = 8 << 20  # an mbox this large is parsed on every core (below it, start-up costs more)
+
+
 def _mails_of_file(path: Path) -> Iterable[tuple[str, Mail]]:
     """(where, mail) for each message in an mbox, an .eml (or any file named), or a .msg."""
     suffix = path.suffix.lower()
     if suffix == ".msg":
         yield f"{path}", outlook_mail(path)
     elif suffix in (".mbox", ".mbx") or _starts_like_mbox(path):
-        for number, raw, last in mbox_messages(path):
-            yield from _checked(raw, f"{path}: message {number}", last_check=last)
+        yield from _mbox_mails(path)
     else:
         for file in eml_files(path):
             yield from _checked(file.read_bytes(), f"{file}", last_check=False)
+
+
+def _mbox_mails(path: Path) -> Iterator[tuple[str, Mail]]:
+    """The messages of an mbox: split here, parsed in worker processes when the file is large."""
+    jobs = ((raw, f"{path}: message {number}", last) for number, raw, last in mbox_messages(path))
+    if path.stat().st_size < PARALLEL_FROM or default_workers() < 2:
+        for raw, where, last in jobs:
+            yield from _checked(raw, where, last_check=last)
+        return
+    for where, mail, error in parallel_batches(_parse_batch, jobs):
+        if error is not None:
+            raise UnusableInput(error[0], hint=error[1])
+        assert mail is not None
+        yield where, mail
+
+
+def _parse_batch(
+    jobs: list[tuple[bytes, str, bool]],
+) -> list[tuple[str, Mail | None, tuple[str, str | None] | None]]:
+    """Parse raw messages in a worker; a refusal comes back as data (exceptions travel badly)."""
+    out: list[tuple[str, Mail | None, tuple[str, str | None] | None]] = []
+    for raw, where, last in jobs:
+        try:
+            out.extend((w, mail, None) for w, mail in _checked(raw, where, last_check=last))
+        except UnusableInput as exc:
+            out.append((where, None, (exc.message, exc.hint)))
+    return out
 
 
 def _starts_like_mbox(path: Path) -> bool:
@@ -483,7 +568,7 @@ def _starts_like_mbox(path: Path) -> bool:
 
 
 def _checked(raw: bytes, where: str, *, last_check: bool) -> Iterator[tuple[str, Mail]]:
-    message = parse_message(raw, where)
+    message = parse_message(slim(raw), where)
     if last_check and _truncated(message):
         raise UnusableInput(
             f"{where} is truncated (its MIME parts do not end)",

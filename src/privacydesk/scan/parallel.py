@@ -5,8 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 from privacydesk.scan.detectors import Hit, detect
@@ -35,3 +36,36 @@ def parallel_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int | Non
 def scan_text_parallel(texts: Iterable[str], *, workers: int | None = None) -> list[list[Hit]]:
     """The hits of each text, scanning on `workers` cores."""
     return list(parallel_map(detect, texts, workers=workers))
+
+
+def parallel_batches(
+    fn: Callable[[list[T]], list[R]],
+    items: Iterable[T],
+    *,
+    workers: int | None = None,
+    batch: int = 32,
+    window: int = 16,
+) -> Iterator[R]:
+    """`fn` over batches of `items` on `workers` processes, results in order, with at most `window`
+    batches in flight — so a stream of any length is processed in flat memory."""
+    workers = workers or default_workers()
+    method = "fork" if sys.platform == "linux" else "spawn"
+    pending: deque[Future[list[R]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        for chunk in _chunked(items, batch):
+            pending.append(pool.submit(fn, chunk))
+            if len(pending) >= window:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
