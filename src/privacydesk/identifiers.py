@@ -32,7 +32,18 @@ class InvalidIdentifier(UnusableInput):
         self.reason = reason
 
 
+# Plain ASCII addresses (nearly all of them) are checked by this strict pattern; anything else —
+# international characters, quoted local parts, odd domains — goes through email-validator.
+_PLAIN_EMAIL = re.compile(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,24}$"
+)
+
+
 def normalise_email(value: str) -> str:
+    value = value.strip()
+    if _PLAIN_EMAIL.match(value) and ".." not in value:
+        return value.lower()
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:

@@ -331,7 +331,18 @@ def store_record(
 
 
 def record_aad(subject: Subject, kind: str) -> bytes:
-    return f"rec:{subject.ref}:{kind}".encode()
+    return aad_for(subject.ref, kind)
+
+
+def aad_for(ref: str, kind: str) -> bytes:
+    """The additional data that binds a sealed record to its subject and kind."""
+    return f"rec:{ref}:{kind}".encode()
+
+
+def check_value(register: Register, *, category: str, purpose: str, payload: dict[str, Any]) -> None:
+    """Refuse a value the register does not allow: unknown category or purpose, or a BSN."""
+    _check_allowed(register, category=category, purpose=purpose)
+    _refuse_bsn(payload)
 
 
 def read_record(session: Session, *, keyring: Keyring, record: Record) -> dict[str, Any]:

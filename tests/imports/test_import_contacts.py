@@ -96,3 +96,10 @@ def test_a_truncated_vcard_file_is_refused_with_its_line(with_customer, tmp_path
     )
     assert result.code == 2 and "line 5" in result.err
     assert with_customer("subjects", "find", "A").code == 1
+
+
+def test_the_fast_vcard_path_reads_every_fixture_exactly_as_vobject_does() -> None:
+    for path in _fixtures():
+        fast = [(c.name, c.emails, c.phones) for c in read_vcards(path.read_bytes())]
+        reference = [(c.name, c.emails, c.phones) for c in read_vcards(path.read_bytes(), reference=True)]
+        assert fast == reference, path.name

@@ -9,16 +9,18 @@ import io
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from privacydesk.errors import NotFound, UnusableInput
 from privacydesk.identifiers import InvalidIdentifier, normalise
-from privacydesk.imports.batch import Matcher, Summary, file_digest, finish_batch, start_batch
+from privacydesk.imports.batch import Summary, file_digest, finish_batch, start_batch
+from privacydesk.imports.bulk import BulkWriter, Item
 from privacydesk.imports.vcard import Contact, read_vcards
 from privacydesk.register.model import Register
 from privacydesk.store.crypto import Keyring
-from privacydesk.subjects import default_purpose, find_by_identifier, store_record
+from privacydesk.subjects import default_purpose, find_by_identifier
 
 SUBJECT_TYPE = "customer_contact"
 SOURCE = "customer_app_import"
@@ -108,60 +110,32 @@ def import_contacts(
     contacts = list(read_contacts(path))  # parse all first: a broken card refuses the whole file
     batch = start_batch(session, kind="contacts", path=path, digest=digest)
     summary = Summary(str(path))
-    matcher = Matcher(session, keyring, register, actor, SUBJECT_TYPE, owner_id=owner.id)
+    purposes = {
+        c: default_purpose(register, category=c, subject_type=SUBJECT_TYPE)
+        for c in ("name", "email", "phone")
+    }
+    writer = BulkWriter(
+        session, keyring, register, SUBJECT_TYPE, SOURCE, f"import:{batch.id}", owner_id=owner.id
+    )
     for contact in contacts:
-        _import_contact(
-            session,
-            keyring,
-            register,
-            matcher,
-            summary,
-            contact,
-            f"{path.name}:{contact.line}",
-            today,
-            f"import:{batch.id}",
-            actor,
-        )
+        item = _item(contact, f"{path.name}:{contact.line}", summary, purposes)
+        if item is not None:
+            writer.add(item)
+    writer.flush()
+    summary.added, summary.matched, summary.records = writer.added, writer.matched, writer.records
     finish_batch(session, batch=batch, summary=summary, actor=actor)
     return summary
 
 
-def _import_contact(
-    session: Session,
-    keyring: Keyring,
-    register: Register,
-    matcher: Matcher,
-    summary: Summary,
-    contact: Contact,
-    where: str,
-    today: date,
-    source_ref: str,
-    actor: str,
-) -> None:
+def _item(contact: Contact, where: str, summary: Summary, purposes: dict[str, str]) -> Item | None:
     pairs = _pairs(contact, where, summary)
     if not any(k in ("email", "phone") for k, _ in pairs) and not contact.name:
         summary.skipped.append(f"{where}: no name, e-mail or phone; card not imported")
-        return
-    subject, created = matcher.match_or_create(pairs)
-    summary.added += created
-    summary.matched += not created
-    values = [("name", {"name": contact.name})] if contact.name else []
-    values += [(k, {k: v}) for k, v in pairs if k in ("email", "phone")]
-    for category, payload in values:
-        purpose = default_purpose(register, category=category, subject_type=SUBJECT_TYPE)
-        _, new = store_record(
-            session,
-            keyring=keyring,
-            register=register,
-            subject=subject,
-            kind="contact_list_entry",
-            category=category,
-            purpose=purpose,
-            source=SOURCE,
-            payload=payload,
-            event_on=None,
-            source_ref=source_ref,
-            actor=actor,
-            audit_each=False,
-        )
-        summary.records += new
+        return None
+    values: list[tuple[str, str, str, dict[str, Any], date | None]] = []
+    if contact.name:
+        values.append(("contact_list_entry", "name", purposes["name"], {"name": contact.name}, None))
+    values += [
+        ("contact_list_entry", k, purposes[k], {k: v}, None) for k, v in pairs if k in ("email", "phone")
+    ]
+    return Item(pairs, values)

@@ -9,7 +9,6 @@ index (HMAC-SHA256 of the normalised value), so lookups never decrypt.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import os
@@ -92,11 +91,11 @@ class Keyring:
         return cls.from_master(load_master_key(settings))
 
     def blind_index(self, kind: str, normalised: str) -> str:
-        return hmac.new(self.index_key, f"{kind}\x00{normalised}".encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self.index_key, f"{kind}\x00{normalised}".encode(), "sha256").hex()
 
     def keyed_hash(self, purpose: str, value: str) -> str:
         """A keyed hash for lists that must recognise a value without holding it (suppression)."""
-        return hmac.new(self.suppression_key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self.suppression_key, f"{purpose}\x00{value}".encode(), "sha256").hex()
 
     def new_subject_key(self, subject_ref: str) -> tuple[bytes, bytes]:
         """A fresh data key and its wrapped form (bound to the subject's ref)."""
