@@ -340,3 +340,34 @@ def to_dpv(event: ConsentEvent) -> dict[str, Any]:
 def export_for_subject(session: Session, *, subject_id: int | str) -> list[dict[str, Any]]:
     """Every consent event of one person, oldest first, as DPV consent records (for access requests)."""
     return [to_dpv(e) for e in events_for_subject(session, subject_id=subject_id)]
+
+
+@dataclass(frozen=True)
+class LedgerReport:
+    """How many people and visitors hold each state per purpose now, and events per channel."""
+
+    current: dict[str, dict[str, int]]
+    events_by_channel: dict[str, int]
+    events: int
+
+
+def ledger_report(session: Session, *, now: datetime | None = None) -> LedgerReport:
+    """The consent report: current states (newest event per person or visitor and purpose)."""
+    at = now or utcnow()
+    newest = select(func.max(ConsentEvent.id)).group_by(
+        ConsentEvent.subject_id, ConsentEvent.visitor_id, ConsentEvent.purpose
+    )
+    rows = session.execute(
+        select(ConsentEvent.purpose, ConsentEvent.state, ConsentEvent.expires_at).where(
+            ConsentEvent.id.in_(newest)
+        )
+    )
+    current: dict[str, dict[str, int]] = {}
+    for purpose, state, expires_at in rows:
+        if state == ConsentState.GIVEN and expires_at is not None and expires_at <= at:
+            state = ConsentState.EXPIRED.value
+        bucket = current.setdefault(purpose, {})
+        bucket[state] = bucket.get(state, 0) + 1
+    counted = session.execute(select(ConsentEvent.channel, func.count()).group_by(ConsentEvent.channel))
+    channels = {str(channel): int(n) for channel, n in counted}
+    return LedgerReport(current, channels, sum(channels.values()))
