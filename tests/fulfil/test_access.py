@@ -74,3 +74,28 @@ def test_an_unknown_subject_is_refused(store: Store, tmp_path: Path) -> None:
     with pytest.raises(NotFound):
         _access(store, tmp_path, 999_999)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_pdf_in_the_zip_reads_as_the_full_answer(store: Store, tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    [path] = _access(store, tmp_path, store.marieke, lang="en").files
+    with zipfile.ZipFile(path) as zf:
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(zf.read("report.pdf"))).pages)
+    text = " ".join(text.split())
+    for heading in (
+        "1. Confirmation",
+        "2. A copy of your data",
+        "3. What we use your data for",
+        "5. Who we share data with",
+        "6. How long we keep your data",
+        "7. Your rights",
+        "8. Making a complaint",
+        "9. Where your data came from",
+        "10. Automated decision-making",
+        "11. What we leave out, and why",
+    ):
+        assert heading in text
+    assert EMAIL in text and "Autoriteit Persoonsgegevens" in text
