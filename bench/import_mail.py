@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import secrets
 import tempfile
 import threading
@@ -23,8 +24,8 @@ from privacydesk.subjects import create_subject
 
 NAME = "import_mail"
 DESCRIPTION = (
-    "`import mail` of a generated mbox (~10 KB per message, most of it a base64 attachment; NL/EN bodies naming "
-    "other subjects, phones and IBANs) against known subjects, SQLite, one transaction; wall clock and peak RSS."
+    "`import mail` of a generated mbox (~13 KB per message, most of it a base64 attachment; NL/EN bodies "
+    "naming other subjects, phones and IBANs) against known subjects, SQLite, one transaction."
 )
 REGISTER = Path(__file__).resolve().parents[1] / "examples" / "ocqto" / "register.yaml"
 
@@ -59,14 +60,27 @@ def _store(tmp: Path, subjects: int) -> tuple[Database, Keyring, list[tuple[str,
     with db.session_scope() as session:
         store_register_version(session, loaded=loaded, actor="bench")
         for name, email in people:
-            create_subject(session, keyring=keyring, register=loaded.register, subject_type="customer",
-                           identifiers={"name": [name], "email": [email]}, actor="bench", audit_each=False)
+            create_subject(
+                session,
+                keyring=keyring,
+                register=loaded.register,
+                subject_type="customer",
+                identifiers={"name": [name], "email": [email]},
+                actor="bench",
+                audit_each=False,
+            )
     return db, keyring, people
 
 
 def run(quick: bool = False) -> list[Result]:
-    subjects, messages = (2_000, 2_000) if quick else (int(os.environ.get("BENCH_MAIL_SUBJECTS", 20_000)),
-                                                       int(os.environ.get("BENCH_MAIL_MESSAGES", 10_000)))
+    subjects, messages = (
+        (2_000, 2_000)
+        if quick
+        else (
+            int(os.environ.get("BENCH_MAIL_SUBJECTS", 20_000)),
+            int(os.environ.get("BENCH_MAIL_MESSAGES", 10_000)),
+        )
+    )
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         db, keyring, people = _store(tmp, subjects)
@@ -74,19 +88,43 @@ def run(quick: bool = False) -> list[Result]:
         register = load_register(REGISTER).register
         base = psutil.Process().memory_info().rss
         with _PeakRss() as rss:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu()
             with db.session_scope() as session:
-                summary = import_mail(session, keyring=keyring, register=register, path=tmp / "bench.mbox",
-                                      actor="bench", today=date.today())
-            seconds = time.perf_counter() - started
+                summary = import_mail(
+                    session,
+                    keyring=keyring,
+                    register=register,
+                    path=tmp / "bench.mbox",
+                    actor="bench",
+                    today=date.today(),
+                )
+            seconds, cpu_seconds = time.perf_counter() - started, _cpu() - cpu
         db.dispose()
-    mbs = size / 1e6 / seconds
+    mb = size / 1e6
     peak = (rss.peak - base) / 1e6
     return [
         Result("known subjects", subjects, "subjects"),
-        Result("mbox", size / 1e6, "MB", note=f"{messages:,} messages; {summary.added:,} stored, "
-                                            f"{summary.records:,} links"),
-        Result("import speed", mbs, "MB/s", "≥ 20 MB/s", mbs >= 20),
-        Result("messages per second", messages / seconds, "msg/s"),
+        Result(
+            "mbox",
+            mb,
+            "MB",
+            note=f"{messages:,} messages; {summary.added:,} stored, {summary.records:,} links",
+        ),
+        Result(
+            "import speed (wall clock, 2 cores)",
+            mb / seconds,
+            "MB/s",
+            "≥ 20 MB/s",
+            mb / seconds >= 20,
+            note=f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        ),
+        Result("import speed per CPU-second (all processes)", mb / cpu_seconds, "MB/s"),
+        Result("messages per second (wall clock)", messages / seconds, "msg/s"),
         Result("peak memory above baseline", peak, "MB", "< 500 MB", peak < 500),
     ]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the parsing workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
