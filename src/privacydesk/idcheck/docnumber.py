@@ -16,8 +16,10 @@ from privacydesk.idcheck.regions import Box
 from privacydesk.idcheck.tokens import Token, find_tokens, label_boxes, near_label
 
 LABELS = ("documentnummer", "documentno", "docnr", "passportno", "paspoortnummer", "documentnumber")
-# As read: OCR may turn a Q or D into an O, or a final 0 into an O, so the pattern allows those.
-PATTERN = re.compile(r"(?<![0-9A-Z])[A-Z]{2}[A-Z0-9]{6}[0-9O](?![0-9A-Z])")
+# As read: OCR may turn a Q or D into an O, a final 0 into an O, or a capital into a small letter
+# (T into l), so the pattern allows those.
+PATTERN = re.compile(r"(?<![0-9A-Z])[A-Z]{2}[A-Z0-9]{6}[0-9O](?![0-9A-Z])", re.IGNORECASE)
+LOOKALIKES = ")J|I!I(C[C$S@0"  # OCR's punctuation for letters and digits, as pairs
 VALID = re.compile(r"[A-Z]{2}[A-NP-Z0-9]{6}[0-9]")
 
 
@@ -30,8 +32,9 @@ class DocNumberHit:
 
 
 def normalise(text: str) -> str:
-    """OCR text of a document number: 'O' after the two letters read as zero."""
-    return text[:2] + text[2:].replace("O", "0")
+    """OCR text of a document number: upper case, 'O' after the two letters read as zero."""
+    upper = text.upper()
+    return upper[:2] + upper[2:].replace("O", "0")
 
 
 def is_document_number(text: str) -> bool:
@@ -48,7 +51,7 @@ def find_document_numbers(lines: list[Line]) -> list[DocNumberHit]:
     """Document numbers in the OCR lines: next to their label, or clearly code-like elsewhere."""
     labels = label_boxes(lines, LABELS)
     hits = []
-    for token in find_tokens(lines, PATTERN):
+    for token in find_tokens(lines, PATTERN, lookalikes=LOOKALIKES):
         if not is_document_number(token.text):
             continue
         labelled = near_label(token, labels)

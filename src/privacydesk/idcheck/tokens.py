@@ -27,11 +27,16 @@ def _spans(line: Line) -> list[tuple[int, int, Word]]:
     return spans
 
 
-def find_tokens(lines: list[Line], pattern: re.Pattern[str]) -> Iterator[Token]:
-    """Every match of `pattern` in each line's text, with the box of the words it covers."""
+def find_tokens(lines: list[Line], pattern: re.Pattern[str], *, lookalikes: str = "") -> Iterator[Token]:
+    """Every match of `pattern` in each line's text, with the box of the words it covers.
+
+    `lookalikes` (pairs of characters, "wrong right …") maps OCR misreadings one to one, so the
+    match still lines up with the words.
+    """
+    table = str.maketrans(lookalikes[0::2], lookalikes[1::2])
     for line in lines:
         spans = _spans(line)
-        for match in pattern.finditer(line.text):
+        for match in pattern.finditer(line.text.translate(table)):
             words = [w for start, end, w in spans if start < match.end() and end > match.start()]
             box = Box.union(w.box for w in words)
             yield Token(match.group(0), box, max(1, min(w.box.height for w in words)))
