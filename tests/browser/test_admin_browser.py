@@ -16,9 +16,9 @@ from privacydesk.config import Settings
 from privacydesk.store.db import Database
 from tests.browser_support import chromium, live_server, run_axe, screenshot
 from tests.conftest import Person
-from tests.web.conftest import TUPLES_DEPRECATED, add_jan, totp_secret
+from tests.web.conftest import add_jan, totp_secret
 
-pytestmark = [pytest.mark.browser, TUPLES_DEPRECATED]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

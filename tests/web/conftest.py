@@ -25,10 +25,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-# subject_requests.lifecycle.list_requests calls Result.tuples(), deprecated in SQLAlchemy 2.1 (a
-# warning, an error under pytest). Not our module: tolerated here until it is fixed there.
-TUPLES_DEPRECATED = pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning")
-
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
 

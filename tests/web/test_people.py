@@ -8,9 +8,7 @@ from privacydesk.config import Settings
 from privacydesk.store.db import Database
 from privacydesk.store.models.core import AuditEntry
 from tests.conftest import Person
-from tests.web.conftest import TUPLES_DEPRECATED, add_jan, log_in
-
-pytestmark = TUPLES_DEPRECATED
+from tests.web.conftest import add_jan, log_in
 
 
 def _viewed(db: Database, ref: str) -> int:

@@ -3,6 +3,7 @@ buttons whose refusals show next to the field."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from privacydesk.config import Settings
@@ -13,9 +14,7 @@ from privacydesk.store.models.core import AuditEntry
 from privacydesk.subject_requests.domain import Channel
 from privacydesk.subject_requests.intake import Intake, open_request
 from tests.conftest import Person
-from tests.web.conftest import TUPLES_DEPRECATED, add_jan, log_in
-
-pytestmark = TUPLES_DEPRECATED
+from tests.web.conftest import add_jan, log_in
 
 
 def _request(db: Database, settings: Settings) -> str:
@@ -75,3 +74,20 @@ def test_an_auditor_cannot_open_the_request_queue(
     log_in(client, loaded_db, auditor)
     assert client.get("/admin/requests").status_code == 403
     assert client.get(f"/admin/requests/{ref}").status_code == 403
+
+
+def test_a_verified_access_request_is_carried_out_and_its_zip_is_downloadable_by_staff(
+    client: Any, loaded_db: Database, settings: Settings, staff: Person
+) -> None:
+    ref = _request(loaded_db, settings)
+    logged_in = log_in(client, loaded_db, staff)
+    steps = f"/admin/requests/{ref}/steps"
+    client.post(f"{steps}/confirm-identity", data={"csrf": logged_in.csrf, "note": "known customer"})
+    client.post(f"{steps}/fulfil", data={"csrf": logged_in.csrf})
+    page = client.get(f"/admin/requests/{ref}")
+    assert "Status</dt><dd>answered" in page.text
+    link = re.search(rf'href="(/admin/requests/{ref}/files/[^"]+\.zip)"', page.text)
+    assert link, page.text
+    answer = client.get(link.group(1))
+    assert answer.status_code == 200 and answer.content.startswith(b"PK")
+    assert client.get(f"/admin/requests/{ref}/files/..%2Fsecret.zip").status_code == 404

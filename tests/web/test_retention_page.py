@@ -9,9 +9,7 @@ from typing import Any
 from privacydesk.config import Settings
 from privacydesk.store.db import Database
 from tests.conftest import Person
-from tests.web.conftest import TUPLES_DEPRECATED, add_jan, log_in
-
-pytestmark = TUPLES_DEPRECATED
+from tests.web.conftest import add_jan, log_in
 
 
 def test_an_auditor_reads_the_plan_and_its_forecast_chart(

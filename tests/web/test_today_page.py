@@ -11,9 +11,7 @@ from privacydesk.store.crypto import Keyring
 from privacydesk.store.db import Database
 from privacydesk.store.models.fulfilment import ProcessorTask
 from tests.conftest import Person
-from tests.web.conftest import TUPLES_DEPRECATED, log_in
-
-pytestmark = TUPLES_DEPRECATED
+from tests.web.conftest import log_in
 
 
 def _bsn_finding(db: Database, settings: Settings) -> int:

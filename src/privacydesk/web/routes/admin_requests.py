@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from privacydesk.auth import Permission
@@ -18,7 +19,7 @@ from privacydesk.register.model import Register
 from privacydesk.register.service import current_register
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.models.requests import SubjectRequest
-from privacydesk.subject_requests import identity, intake, lifecycle
+from privacydesk.subject_requests import answer, identity, intake, lifecycle
 from privacydesk.subject_requests.domain import Status
 from privacydesk.subject_requests.records import get_request
 from privacydesk.web.access import Principal, audit_view, keyring, require
@@ -37,6 +38,11 @@ LETTER_OF_STEP = {
 }
 
 
+def exports_dir(request: Request) -> Path:
+    """Where answers are written: the same place as `privacydesk requests fulfil` uses."""
+    return Path(request.app.state.settings.data_dir) / "exports"
+
+
 @router.get("/admin/requests", response_class=HTMLResponse)
 def queue(request: Request, principal: Handler, closed: bool = False) -> HTMLResponse:
     """Open requests, overdue first, then by days left; no personal data on this page."""
@@ -52,6 +58,7 @@ class Ctx:
     request: SubjectRequest
     actor: str
     base_url: str
+    exports: Path
 
 
 class FieldError(Exception):
@@ -128,6 +135,20 @@ def _refuse(s: Session, c: Ctx, f: dict[str, str]) -> str:
     return "refused; the requester is told why"
 
 
+def _fulfil(s: Session, c: Ctx, f: dict[str, str]) -> str:
+    result = answer.fulfil_request(
+        s,
+        keyring=c.keyring,
+        register=c.register,
+        request=c.request,
+        out_dir=c.exports,
+        base_url=c.base_url,
+        today=date.today(),
+        actor=c.actor,
+    )
+    return f"carried out; {len(result.files)} file(s) for the requester, answer letter sent"
+
+
 def _close(s: Session, c: Ctx, f: dict[str, str]) -> str:
     lifecycle.close_request(s, keyring=c.keyring, request=c.request, actor=c.actor, note=f["note"] or None)
     return "closed"
@@ -142,6 +163,7 @@ STEPS: dict[str, Callable[[Session, Ctx, dict[str, str]], str]] = {
     "confirm-draft": _confirm_draft,
     "extend": _extend,
     "refuse": _refuse,
+    "fulfil": _fulfil,
     "close": _close,
 }
 #: Which buttons each status shows (the services refuse anything else anyway).
@@ -198,7 +220,8 @@ def _run_step(request: Request, principal: Principal, ref: str, step: str, form:
     with request.app.state.db.session_scope() as session:
         _, reg = current_register(session)
         found = get_request(session, ref=ref, for_update=True)
-        ctx = Ctx(keyring(request), reg, found, principal.actor, request.app.state.settings.base_url)
+        settings = request.app.state.settings
+        ctx = Ctx(keyring(request), reg, found, principal.actor, settings.base_url, exports_dir(request))
         return STEPS[step](session, ctx, form)
 
 
@@ -226,3 +249,17 @@ def take_step(
     except PrivacydeskError as exc:
         return _detail_page(request, principal, ref, errors={step: exc.message})
     return RedirectResponse(f"/admin/requests/{ref}?done={done.replace(' ', '+')}", status_code=303)
+
+
+@router.get("/admin/requests/{ref}/files/{name}", response_model=None)
+def answer_file(request: Request, ref: str, name: str, principal: Handler) -> Response:
+    """A file of the answer (e.g. the access ZIP), for staff to check what the requester receives."""
+    with request.app.state.db.session_scope(readonly=True) as session:
+        found = get_request(session, ref=ref)
+        files = list((found.outcome or {}).get("files", []))
+        request_ref = found.ref
+    path = exports_dir(request) / name
+    if name not in files or "/" in name or not path.is_file():
+        raise NotFound("no such file for this request", hint="it may have been removed after erasure")
+    audit_view(request, principal, target_type="request", target_id=request_ref)
+    return FileResponse(path, filename=name, media_type="application/zip" if name.endswith(".zip") else None)
