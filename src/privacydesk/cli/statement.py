@@ -96,6 +96,8 @@ def render_cmd(
     """Render the statement from the register in force (or --register FILE, or a published --version)."""
     words.check_language(lang)
     rendering.check_format(fmt)
+    if version is not None and file is not None:
+        raise UnusableInput("--version and --register cannot be combined", hint="give one of the two")
     if fmt == "pdf" and output is None:
         raise UnusableInput("a PDF is not printed to the terminal", hint="add -o FILE.pdf")
     if version is not None:

@@ -50,7 +50,9 @@ def _links(lang: str, path: str) -> tuple[tuple[str, str, str | None], ...]:
 def _page(
     reg: Register, lang: str, meta: render.Meta, title: str, path: str, notice: str | None
 ) -> render.Page:
-    css = f"{CSS_PATH}?v={hashlib.sha256(reg.controller.branding.primary_color.encode()).hexdigest()[:8]}"
+    # The stylesheet's own hash in its URL: a new release or colour is never hidden by a cached copy.
+    sheet = render.stylesheet(reg.controller.branding.primary_color)
+    css = f"{CSS_PATH}?v={hashlib.sha256(sheet.encode()).hexdigest()[:12]}"
     return render.Page(
         lang, title, meta, reg.controller.branding.primary_color, css, _links(lang, path), notice
     )

@@ -123,6 +123,7 @@ def render_markdown(reg: Register, lang: str, meta: Meta | None = None) -> str:
     return markdown_document(title(reg, lang), render_body(reg, lang, "md"), meta or meta_of(reg), lang)
 
 
+@cache
 def stylesheet(primary_color: str = "#1f4e79") -> str:
     """The statement's stylesheet (screen, phone and print), in the business's colour."""
     css = (TEMPLATES / "statement.css").read_text(encoding="utf-8")
