@@ -30,6 +30,7 @@ from privacydesk.scan.findings import Status, list_findings, resolve_finding
 from privacydesk.scan.known import KnownSubjects
 from privacydesk.scan.service import ScanReport, known_subjects, scan_paths, store_findings
 from privacydesk.store.crypto import Keyring
+from privacydesk.store.models.findings import Finding
 
 findings_app = typer.Typer(
     help="Findings of the scanner: data the register does not allow.", no_args_is_help=True
@@ -122,6 +123,32 @@ def register(app: typer.Typer) -> None:
     app.add_typer(findings_app, name="findings")
 
 
+def _finding_row(f: Finding) -> dict[str, object]:
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "reason": f.reason,
+        "file": f.source,
+        "location": f.location,
+        "subject": f.subject_ref,
+        "message": f.message_id,
+        "status": f.status,
+        "raised_at": f.raised_at,
+        "resolution": f.resolution,
+    }
+
+
+def _print_findings(rows: list[dict[str, object]]) -> None:
+    table = Table(title=f"{len(rows)} finding(s)")
+    for column in ("id", "kind", "reason", "where", "subject", "status"):
+        table.add_column(column)
+    for r in rows:
+        where = f"message {r['message']}" if r["message"] else f"{r['file']} ({r['location']})"
+        reason = _REASONS.get(str(r["reason"]), str(r["reason"]))
+        table.add_row(str(r["id"]), str(r["kind"]), reason, where, str(r["subject"] or ""), str(r["status"]))
+    console.print(table)
+
+
 @findings_app.command("list")
 def list_(
     all_: Annotated[bool, typer.Option("--all", help="Resolved and dismissed ones too.")] = False,
@@ -130,38 +157,11 @@ def list_(
 ) -> None:
     """The open findings (or all of them)."""
     with session_scope(db, readonly=True) as session:
-        rows = [
-            {
-                "id": f.id,
-                "kind": f.kind,
-                "reason": f.reason,
-                "file": f.source,
-                "location": f.location,
-                "subject": f.subject_ref,
-                "message": f.message_id,
-                "status": f.status,
-                "raised_at": f.raised_at,
-                "resolution": f.resolution,
-            }
-            for f in list_findings(session, status=None if all_ else Status.OPEN)
-        ]
+        rows = [_finding_row(f) for f in list_findings(session, status=None if all_ else Status.OPEN)]
     if as_json:
         print_json(rows)
-        return
-    table = Table(title=f"{len(rows)} finding(s)")
-    for column in ("id", "kind", "reason", "where", "subject", "status"):
-        table.add_column(column)
-    for r in rows:
-        where = f"message {r['message']}" if r["message"] else f"{r['file']} ({r['location']})"
-        table.add_row(
-            str(r["id"]),
-            str(r["kind"]),
-            _REASONS.get(str(r["reason"]), str(r["reason"])),
-            where,
-            str(r["subject"] or ""),
-            str(r["status"]),
-        )
-    console.print(table)
+    else:
+        _print_findings(rows)
 
 
 @findings_app.command("resolve")
