@@ -145,13 +145,12 @@ class BulkWriter:
             }
             for ref in refs
         ]
-        ids = self.session.execute(
-            insert(SUBJECTS).returning(SUBJECTS.c.id, sort_by_parameter_order=True), rows
-        )
+        returning = insert(SUBJECTS).returning(SUBJECTS.c.id, sort_by_parameter_order=True)
+        ids: list[int] = list(self.session.execute(returning, rows).scalars())
         targets, keys = [], []
-        for ref, (sid,) in zip(refs, ids, strict=True):
+        for ref, sid in zip(refs, ids, strict=True):
             dek, wrapped = self.keyring.new_subject_key(ref)
-            targets.append(_Target(int(sid), ref, dek))
+            targets.append(_Target(sid, ref, dek))
             keys.append({"subject_id": sid, "wrapped_key": wrapped, "created_at": self._now})
         self.session.execute(insert(SUBJECT_KEYS), keys)
         return targets

@@ -183,7 +183,7 @@ def _contact(start: int, lines: list[str]) -> Contact:
         contact.name = " ".join(
             p for p in (n.prefix, n.given, n.additional, n.family, n.suffix) if isinstance(p, str) and p
         ).strip()
-    contact.emails = [a for e in contents.get("email", []) if (a := parseaddr(str(e.value))[1].strip())]
+    contact.emails = [a for e in contents.get("email", []) if (a := _address(str(e.value)))]
     contact.phones = [p for t in contents.get("tel", []) if (p := _phone_text(str(t.value)))]
     for adr in contents.get("adr", []):
         a = adr.value
