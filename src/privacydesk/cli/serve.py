@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -15,20 +17,46 @@ from privacydesk.cli._common import DbOpt, console, database, settings, state
 from privacydesk.config import Settings
 from privacydesk.demo import DemoContext, seed_all
 from privacydesk.keyfile import ensure_master_key
+from privacydesk.outbox import send_pending
 from privacydesk.register.load import load_register
 from privacydesk.register.service import store_register_version
+from privacydesk.scheduler import start_scheduler
+from privacydesk.store.db import Database
 from privacydesk.web.app import create_app
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+log = logging.getLogger("privacydesk.serve")
 EXAMPLE_REGISTER = Path(__file__).resolve().parents[3] / "examples" / "ocqto" / "register.yaml"
+
+
+OUTBOX_INTERVAL = 30.0  # seconds between outbox runs
+
+
+def _outbox_loop(db: Database, cfg: Settings, stop: threading.Event) -> None:
+    """Send queued letters every OUTBOX_INTERVAL seconds; each message is claimed, so several
+    instances never send one twice."""
+    while not stop.wait(OUTBOX_INTERVAL):
+        try:
+            send_pending(db, cfg)
+        except Exception as exc:  # noqa: BLE001 - keep the loop alive; only the type is logged
+            log.error("outbox run failed: %s", type(exc).__name__)
 
 
 def _run(cfg: Settings, host: str, port: int) -> None:
     db = database(cfg.database_url)  # migrates on start
     app = create_app(cfg, db)
+    scheduler = start_scheduler(app)
+    stop = threading.Event()
+    if cfg.scheduler_enabled:
+        threading.Thread(target=_outbox_loop, args=(db, cfg, stop), daemon=True, name="outbox").start()
     console.print(f"privacydesk is serving on [bold]http://{host}:{port}[/bold] (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level=cfg.log_level.lower(), access_log=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level=cfg.log_level.lower(), access_log=False)
+    finally:
+        stop.set()
+        if scheduler is not None:
+            scheduler.stop()
 
 
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, db: DbOpt = None) -> None:
