@@ -129,3 +129,19 @@ def test_text_with_characters_whose_lower_case_is_longer_keeps_exact_offsets() -
 
 def test_a_postcode_alone_is_still_found() -> None:
     assert _found("Wij zitten in 8011 AB.") == [("postcode", "8011 AB")]
+
+
+def test_dutch_numbers_are_valid_exactly_when_phonenumbers_says_so() -> None:
+    import random
+
+    import phonenumbers
+
+    from privacydesk.scan.detectors import normalise_phone
+
+    rng = random.Random(31)
+    for _ in range(20_000):
+        national = str(rng.randint(100_000_000, 999_999_999))
+        expected = phonenumbers.is_valid_number(
+            phonenumbers.PhoneNumber(country_code=31, national_number=int(national))
+        )
+        assert (normalise_phone("0" + national) is not None) == expected, national

@@ -78,11 +78,40 @@ _NON_DIGIT = re.compile(r"\D")
 _GROUP = re.compile(r"\+?\(?\d[\d)]*")
 
 
+def _nl_nine_digit_pattern() -> re.Pattern[str]:
+    """phonenumbers' own rules for a valid nine-digit Dutch national number, as one pattern.
+
+    The same test is_valid_number makes (the general pattern, then any number type whose possible
+    lengths include 9), compiled once from the library's metadata instead of walked per number.
+    """
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("NL")
+    assert metadata is not None and metadata.general_desc is not None
+    types = (
+        "fixed_line",
+        "mobile",
+        "toll_free",
+        "premium_rate",
+        "shared_cost",
+        "personal_number",
+        "voip",
+        "pager",
+        "uan",
+        "voicemail",
+    )
+    descs = [getattr(metadata, t) for t in types]
+    patterns = [
+        d.national_number_pattern for d in descs if d and d.national_number_pattern and 9 in d.possible_length
+    ]
+    return re.compile(rf"(?=(?:{metadata.general_desc.national_number_pattern})$)(?:{'|'.join(patterns)})$")
+
+
+_NL_NINE_DIGITS = _nl_nine_digit_pattern()
+
+
 def _dutch(national: str) -> str | None:
     if len(national) != 9 or national[0] == "0":
         return None
-    number = phonenumbers.PhoneNumber(country_code=31, national_number=int(national))
-    return f"+31{national}" if phonenumbers.is_valid_number(number) else None
+    return f"+31{national}" if _NL_NINE_DIGITS.match(national) else None
 
 
 @lru_cache(maxsize=65536)
