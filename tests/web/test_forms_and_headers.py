@@ -53,3 +53,9 @@ def test_the_portal_shows_the_business_name_and_its_colour(client: Any) -> None:
 def test_an_anonymous_visitor_of_the_admin_is_sent_to_the_login(client: Any) -> None:
     response = client.get("/admin", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
+def test_the_portal_home_leads_to_every_public_workflow(client: Any) -> None:
+    page = client.get("/?lang=en").text
+    for path in ("/privacy?lang=en", "/privacy/request?lang=en", "/privacy/preferences?lang=en"):
+        assert f'href="{path}"' in page

@@ -128,6 +128,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     _include_routes(app)
     # The admin menu lists the pages that exist in this build (an area's page appears with it).
     paths = {route.path for route in api_routes(app.routes)}
+    TEMPLATES.env.globals["site_paths"] = frozenset(paths)
     TEMPLATES.env.globals["admin_pages"] = {
         p.removeprefix("/admin").strip("/") or "today" for p in paths if p.startswith("/admin")
     }
