@@ -121,3 +121,50 @@ def migrated_sqlite(path: Path) -> Path:
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
+
+
+def _page(privacydesk: str, body: str, *, head: str = "") -> str:
+    return f"""<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Ocqto</title>
+<script src="{privacydesk}/consent.js"></script>{head}</head>
+<body><nav><a href="/">Home</a> <a href="/diensten">Diensten</a> <a href="/contact#form">Contact</a>
+<a href="https://elders.example/">elders</a></nav><main>{body}</main></body></html>"""
+
+
+BLOCKED = """<script type="text/plain" data-category="analytics" src="/analytics.js"></script>"""
+
+
+def clean_site(privacydesk: str) -> dict[str, Page]:
+    """A site that keeps every promise: analytics and the video wait for consent."""
+    video = '<iframe data-src="/embed.html" data-category="marketing" title="Video"></iframe>'
+    return {
+        "/": ("text/html", _page(privacydesk, "<h1>Welkom</h1>" + BLOCKED)),
+        "/diensten": ("text/html", _page(privacydesk, "<h1>Diensten</h1>" + video)),
+        "/contact": ("text/html", _page(privacydesk, "<h1>Contact</h1>")),
+        "/analytics.js": ("text/javascript", ANALYTICS_JS),
+        "/embed.html": ("text/html", EMBED_HTML),
+    }
+
+
+def bad_site(privacydesk: str, tracker: str, youtube: str) -> dict[str, Page]:
+    """A site with planted violations, each on a known page."""
+    return {
+        # an undeclared cookie, and a declared analytics cookie set without asking
+        "/": ("text/html", _page(privacydesk, "<h1>Welkom</h1><script>document.cookie='tracker_uid=42; Path=/';"
+                                 "document.cookie='_pk_id.9.ff=1; Path=/'</script>")),
+        # a pixel from a third party that is not a recipient, and an undeclared localStorage key
+        "/diensten": ("text/html", _page(privacydesk, f'<h1>Diensten</h1><img src="{tracker}/pixel.gif" alt="">'
+                                         "<script>localStorage.setItem('ad_profile', 'x')</script>")),
+        # a YouTube video loaded straight away: a tracker (and its cookie) before consent
+        "/contact": ("text/html", _page(privacydesk, f'<h1>Contact</h1><iframe src="{youtube}/embed/x" '
+                                        'title="Video"></iframe>')),
+    }  # fmt: skip
+
+
+def tracker_site() -> dict[str, Page]:
+    return {"/pixel.gif": ("image/gif", "GIF89a")}
+
+
+def youtube_site() -> dict[str, Page]:
+    # No cookie planted here: over plain HTTP Chromium refuses cookies in a third-party frame
+    # (SameSite=None needs Secure), so only the request itself can be the finding.
+    return {"/embed/x": ("text/html", "<!doctype html><title>video</title><p>video</p>")}
