@@ -147,17 +147,19 @@ def clean_site(privacydesk: str) -> dict[str, Page]:
 
 def bad_site(privacydesk: str, tracker: str, youtube: str) -> dict[str, Page]:
     """A site with planted violations, each on a known page."""
+    # an undeclared cookie, and a declared analytics cookie set without asking
+    home = "<h1>Welkom</h1><script>document.cookie='tracker_uid=42; Path=/';"
+    home += "document.cookie='_pk_id.9.ff=1; Path=/'</script>"
+    # a pixel from a third party that is not a recipient, and an undeclared localStorage key
+    services = f'<h1>Diensten</h1><img src="{tracker}/pixel.gif" alt="">'
+    services += "<script>localStorage.setItem('ad_profile', 'x')</script>"
+    # a YouTube video loaded straight away: a tracker before consent
+    contact = f'<h1>Contact</h1><iframe src="{youtube}/embed/x" title="Video"></iframe>'
     return {
-        # an undeclared cookie, and a declared analytics cookie set without asking
-        "/": ("text/html", _page(privacydesk, "<h1>Welkom</h1><script>document.cookie='tracker_uid=42; Path=/';"
-                                 "document.cookie='_pk_id.9.ff=1; Path=/'</script>")),
-        # a pixel from a third party that is not a recipient, and an undeclared localStorage key
-        "/diensten": ("text/html", _page(privacydesk, f'<h1>Diensten</h1><img src="{tracker}/pixel.gif" alt="">'
-                                         "<script>localStorage.setItem('ad_profile', 'x')</script>")),
-        # a YouTube video loaded straight away: a tracker (and its cookie) before consent
-        "/contact": ("text/html", _page(privacydesk, f'<h1>Contact</h1><iframe src="{youtube}/embed/x" '
-                                        'title="Video"></iframe>')),
-    }  # fmt: skip
+        "/": ("text/html", _page(privacydesk, home)),
+        "/diensten": ("text/html", _page(privacydesk, services)),
+        "/contact": ("text/html", _page(privacydesk, contact)),
+    }
 
 
 def tracker_site() -> dict[str, Page]:
