@@ -33,9 +33,16 @@ def parallel_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int | Non
         yield from pool.map(fn, items, chunksize=4)
 
 
-def scan_text_parallel(texts: Iterable[str], *, workers: int | None = None) -> list[list[Hit]]:
-    """The hits of each text, scanning on `workers` cores."""
-    return list(parallel_map(detect, texts, workers=workers))
+def _detect_all(texts: list[str]) -> list[list[Hit]]:
+    return [detect(text) for text in texts]
+
+
+def scan_text_parallel(texts: list[str], *, workers: int | None = None) -> list[list[Hit]]:
+    """The hits of each text, scanning on `workers` cores (a few large tasks: fewer round trips)."""
+    workers = workers or default_workers()
+    size = max(1, len(texts) // (workers * 4))
+    batches = [texts[i : i + size] for i in range(0, len(texts), size)]
+    return [hits for batch in parallel_map(_detect_all, batches, workers=workers) for hits in batch]
 
 
 def parallel_batches(
