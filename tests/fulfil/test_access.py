@@ -99,3 +99,31 @@ def test_the_pdf_in_the_zip_reads_as_the_full_answer(store: Store, tmp_path: Pat
     ):
         assert heading in text
     assert EMAIL in text and "Autoriteit Persoonsgegevens" in text
+
+
+def test_earlier_values_and_the_log_of_uses_are_part_of_the_copy(store: Store, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from privacydesk.store.models.subjects import Record
+    from privacydesk.subject_requests.fulfil.rectification import fulfil_rectification
+
+    with store.db.session_scope() as session:
+        address = session.execute(
+            select(Record.id).where(Record.subject_id == store.marieke, Record.category == "address")
+        ).scalar_one()
+        fulfil_rectification(
+            session,
+            keyring=store.keyring,
+            register=store.register,
+            subject_id=store.marieke,
+            records={address: {"street": "Kerkstraat 14"}},
+            actor="user:1",
+        )
+    [path] = _access(store, tmp_path, store.marieke, lang="en").files
+    with zipfile.ZipFile(path) as zf:
+        doc = json.loads(zf.read("data.json"))
+        html = zf.read("report.html").decode()
+    assert doc["history"][0]["old"]["street"] == "Kerkstraat 12"
+    assert "record.rectified" in {e["action"] for e in doc["log"]}
+    assert "user:1" not in json.dumps(doc["log"])  # when and what, not which member of staff
+    assert "Earlier values (kept after a correction)" in html and "A piece of data was corrected" in html

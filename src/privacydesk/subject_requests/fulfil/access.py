@@ -41,6 +41,16 @@ def _members(reg: Register, data: SubjectData, report: AccessReport) -> dict[str
     html = render_html(report, brand_color=reg.controller.branding.primary_color)
     doc = subject_json(data, data.records)
     doc["consents"] = data.consents
+    doc["history"] = [
+        {
+            "record_id": h.record_id,
+            "changed_at": h.changed_at.isoformat(),
+            "fields": h.changed_fields,
+            "old": h.old,
+        }
+        for h in data.history
+    ]
+    doc["log"] = [{"at": e.at.isoformat(), "action": e.action, "what": e.description} for e in data.log]
     members = {
         "report.html": html.encode(),
         "report.pdf": render_pdf(html),

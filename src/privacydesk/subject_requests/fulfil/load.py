@@ -9,15 +9,24 @@ import importlib
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from privacydesk import audit
 from privacydesk.correspondence import read_message
 from privacydesk.errors import NotFound
 from privacydesk.register.model import Source
 from privacydesk.store.crypto import Keyring, open_json
-from privacydesk.store.models.subjects import Identifier, Message, Record, Subject
-from privacydesk.subject_requests.fulfil.subject_data import MessageData, OthersData, RecordData, SubjectData
+from privacydesk.store.models.core import AuditEntry
+from privacydesk.store.models.subjects import Identifier, Message, Record, RecordHistory, Subject
+from privacydesk.subject_requests.fulfil.subject_data import (
+    HistoryData,
+    LogData,
+    MessageData,
+    OthersData,
+    RecordData,
+    SubjectData,
+)
 from privacydesk.subjects import record_aad, subject_key
 
 
@@ -98,6 +107,37 @@ def consent_records(session: Session, *, subject_id: int) -> list[dict[str, Any]
     return found
 
 
+def _history(session: Session, dek: bytes, subject: Subject, kinds: dict[int, str]) -> list[HistoryData]:
+    rows = session.execute(
+        select(RecordHistory).where(RecordHistory.record_id.in_(list(kinds))).order_by(RecordHistory.id)
+    ).scalars()
+    out = []
+    for h in rows:
+        old = (
+            open_json(dek, h.old_payload_enc, record_aad(subject, kinds[h.record_id]))
+            if h.old_payload_enc
+            else {}
+        )
+        out.append(
+            HistoryData(
+                h.record_id, h.changed_at, h.changed_fields.split(","), old if isinstance(old, dict) else {}
+            )
+        )
+    return out
+
+
+def _log(session: Session, subject: Subject, record_ids: list[int]) -> list[LogData]:
+    targets = or_(
+        and_(AuditEntry.target_type == "subject", AuditEntry.target_id == subject.ref),
+        and_(AuditEntry.target_type == "record", AuditEntry.target_id.in_([str(i) for i in record_ids])),
+    )
+    rows = session.execute(
+        select(AuditEntry.at, AuditEntry.action).where(targets).order_by(AuditEntry.seq)
+    ).all()
+    known = {a.value: a.description for a in audit.Action}
+    return [LogData(at, action, known.get(action, action)) for at, action in rows]
+
+
 def load_subject_data(session: Session, *, keyring: Keyring, subject_id: int) -> SubjectData:
     """Everything the store holds about `subject_id`, decrypted."""
     subject = get_live_subject(session, subject_id)
@@ -105,8 +145,9 @@ def load_subject_data(session: Session, *, keyring: Keyring, subject_id: int) ->
     rows = session.execute(
         select(Record).where(Record.subject_id == subject.id).order_by(Record.id)
     ).scalars()
-    records, messages = [], []
+    records, messages, kinds = [], [], {}
     for row in rows:
+        kinds[row.id] = row.kind
         payload = open_json(dek, row.payload_enc, record_aad(subject, row.kind)) if row.payload_enc else {}
         payload = payload if isinstance(payload, dict) else {"value": payload}
         if row.message_id is not None:
@@ -124,4 +165,6 @@ def load_subject_data(session: Session, *, keyring: Keyring, subject_id: int) ->
         subject.restricted,
         subject.objected_marketing,
         consent_records(session, subject_id=subject.id),
+        _history(session, dek, subject, {i: k for i, k in kinds.items() if k != "message"}),
+        _log(session, subject, list(kinds)),
     )

@@ -43,6 +43,8 @@ class AccessReport:
     records: dict[str, list[Row]] = field(default_factory=dict)
     messages: list[Row] = field(default_factory=list)
     consents: list[Row] = field(default_factory=list)
+    history: list[Row] = field(default_factory=list)
+    log: list[Row] = field(default_factory=list)
     purposes: list[Row] = field(default_factory=list)
     categories: list[Row] = field(default_factory=list)
     recipients: list[Row] = field(default_factory=list)
@@ -292,6 +294,21 @@ def _data_sections(report: AccessReport, reg: Register, data: SubjectData) -> No
         )
 
 
+def _history_and_log(report: AccessReport, reg: Register, data: SubjectData) -> None:
+    lang = report.lang
+    categories = {r.id: r.category for r in data.records}
+    for h in data.history:
+        cat = reg.category(categories.get(h.record_id, ""))
+        old = "; ".join(f"{k}: {_fmt_value(v)}" for k, v in h.old.items() if k in h.changed_fields)
+        name = cat.name.get(lang) if cat else ""
+        report.history.append(
+            Row([_fmt_date(h.changed_at.date(), lang), name, ", ".join(h.changed_fields), old])
+        )
+    for entry in data.log:
+        what = t("log_" + entry.action, lang) if "log_" + entry.action in TEXT else entry.description
+        report.log.append(Row([_fmt_date(entry.at.date(), lang), what]))
+
+
 def build_report(
     reg: Register, data: SubjectData, *, lang: str, made_on: date, reference: str
 ) -> AccessReport:
@@ -300,6 +317,7 @@ def build_report(
         raise ValueError(f"language must be one of {LANGS}")
     report = AccessReport(lang, reference, made_on, reg.controller.display_name, reg.statement_version)
     _data_sections(report, reg, data)
+    _history_and_log(report, reg, data)
     report.purposes = [Row([p.name.get(lang), _basis(p, lang)]) for p in _purposes(reg, data)]
     report.categories = [
         Row([c.name.get(lang), c.description.get(lang) if c.description else ""])

@@ -40,6 +40,26 @@ class MessageData:
 
 
 @dataclass(frozen=True)
+class HistoryData:
+    """An earlier value of a record, kept after a correction (art. 16)."""
+
+    record_id: int
+    changed_at: datetime
+    changed_fields: list[str]
+    old: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LogData:
+    """One time the data was used or changed, from the audit log: when and what, not by whom
+    (CJEU C-579/21: the dates and purposes of consultations belong in the answer, staff names not)."""
+
+    at: datetime
+    action: str
+    description: str
+
+
+@dataclass(frozen=True)
 class OthersData:
     """Other people's data found through this subject, withheld under GDPR art. 15(4)."""
 
@@ -62,6 +82,8 @@ class SubjectData:
     restricted: bool = False
     objected_marketing: bool = False
     consents: list[dict[str, Any]] = field(default_factory=list)
+    history: list[HistoryData] = field(default_factory=list)
+    log: list[LogData] = field(default_factory=list)
 
     @property
     def categories(self) -> list[str]:

@@ -66,6 +66,36 @@ TEXT: dict[str, dict[str, str]] = {
     "consent_refused": {"nl": "geweigerd", "en": "refused"},
     "consent_withdrawn": {"nl": "ingetrokken", "en": "withdrawn"},
     "consent_expired": {"nl": "verlopen", "en": "expired"},
+    "history_h": {
+        "nl": "Eerdere waarden (bewaard na een correctie)",
+        "en": "Earlier values (kept after a correction)",
+    },
+    "fields": {"nl": "Velden", "en": "Fields"},
+    "old_value": {"nl": "Eerdere waarde", "en": "Earlier value"},
+    "log_h": {"nl": "Wanneer je gegevens zijn gebruikt", "en": "When your data was used"},
+    "log_intro": {
+        "nl": "Uit ons logboek: wanneer je gegevens zijn opgeslagen, ingezien of gewijzigd, en wat er "
+        "gebeurde (de namen van medewerkers staan er niet bij; HvJ EU C-579/21).",
+        "en": "From our log: when your data was stored, viewed or changed, and what happened (the names "
+        "of staff are left out; CJEU C-579/21).",
+    },
+    "what": {"nl": "Wat", "en": "What"},
+    "log_subject.created": {"nl": "Je bent in ons systeem opgenomen", "en": "You were added to our system"},
+    "log_subject.viewed": {
+        "nl": "Een medewerker heeft je gegevens ingezien",
+        "en": "A member of staff viewed your data",
+    },
+    "log_record.created": {
+        "nl": "Een gegeven over je is opgeslagen",
+        "en": "A piece of data about you was stored",
+    },
+    "log_record.rectified": {"nl": "Een gegeven is verbeterd", "en": "A piece of data was corrected"},
+    "log_record.restricted": {"nl": "Het gebruik is beperkt", "en": "Its use was restricted"},
+    "log_record.deleted": {"nl": "Een gegeven is verwijderd", "en": "A piece of data was deleted"},
+    "log_export.created": {
+        "nl": "Je gegevens zijn uitgevoerd (zoals voor dit overzicht)",
+        "en": "Your data was exported (as for this overview)",
+    },
     "purposes_h": {"nl": "3. Waarvoor wij je gegevens gebruiken", "en": "3. What we use your data for"},
     "purposes_intro": {
         "nl": "De doelen waarvoor wij jouw gegevens verwerken, en op welke grondslag (AVG art. 15 lid 1 "
