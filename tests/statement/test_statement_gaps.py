@@ -187,3 +187,11 @@ def test_a_missing_file_or_a_folder_is_refused(tmp_path: Path) -> None:
         analyse_file(tmp_path / "absent.txt")
     with pytest.raises(UnusableInput, match="folder"):
         analyse_file(tmp_path)
+
+
+def test_a_statement_in_another_language_is_refused_unless_a_language_is_given(tmp_path: Path) -> None:
+    path = tmp_path / "datenschutz.txt"
+    path.write_text("Datenschutzerklärung. Wir verarbeiten Ihre Daten nur, wenn es erforderlich ist.\n")
+    with pytest.raises(UnusableInput, match="does not read as Dutch or English"):
+        analyse_file(path)
+    assert analyse_file(path, lang="en").language == "en"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from privacydesk.errors import UnusableInput
 from privacydesk.statement.reading import Sentence, detect_language, read_statement
 from privacydesk.statement.words import check_language
 
@@ -618,5 +619,10 @@ def analyse_file(path: Path, *, lang: str | None = None) -> GapReport:
     """Read the statement at `path` and report its GDPR art. 13/14 coverage."""
     fmt, sentences = read_statement(path)
     language = check_language(lang) if lang else detect_language(sentences)
+    if language is None:
+        raise UnusableInput(
+            f"{path} does not read as Dutch or English",
+            hint="statement gaps reads Dutch and English statements; give --lang nl or --lang en to insist",
+        )
     items, doubts = analyse(sentences)
     return GapReport(str(path), language, fmt, len(sentences), items, doubts)

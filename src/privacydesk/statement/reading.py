@@ -177,11 +177,13 @@ NL_WORDS = frozenset(
 EN_WORDS = frozenset("the and of to you your we is for with on not are be data this that our us".split())
 
 
-def detect_language(sentences: list[Sentence]) -> str:
-    """'nl' or 'en', by counting common words of each language."""
+def detect_language(sentences: list[Sentence]) -> str | None:
+    """'nl' or 'en', by counting common words of each language; None when it is neither."""
     tokens = [t for s in sentences for t in re.findall(r"[a-zà-ÿ]+", s.text.lower())]
     nl = sum(t in NL_WORDS for t in tokens)
     en = sum(t in EN_WORDS for t in tokens)
+    if nl + en < max(3, len(tokens) // 20):  # ordinary Dutch or English prose is far above 1 in 20
+        return None
     return "en" if en > nl else "nl"
 
 
