@@ -417,6 +417,19 @@ def reset_totp(session: Session, *, user: StaffUser, actor: str) -> None:
     )
 
 
+def unlock_user(session: Session, *, user: StaffUser, actor: str) -> None:
+    """Lift a lock from failed logins before it runs out."""
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(
+        session,
+        action=audit.Action.USER_CHANGED,
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        details={"changed": "unlocked"},
+    )
+
+
 def finish_login(session: Session, *, pending: WebSession, user: StaffUser) -> StartedSession:
     """After the second factor: end the half-logged-in session and start a full one with a new
     cookie (so a cookie planted before login is worth nothing)."""

@@ -126,6 +126,22 @@ def password(
     console.print("password changed")
 
 
+@users_app.command("reset-two-factor")
+def reset_two_factor(email: str, db: DbOpt = None) -> None:
+    """Forget a staff member's authenticator (a lost phone): they enrol a new one at next login."""
+    with session_scope(db) as session:
+        auth.reset_totp(session, user=_user(session, email), actor=cli_actor())
+    console.print("two-factor login reset: a new authenticator is set up at the next login")
+
+
+@users_app.command("unlock")
+def unlock(email: str, db: DbOpt = None) -> None:
+    """Unlock an account locked after repeated failed logins."""
+    with session_scope(db) as session:
+        auth.unlock_user(session, user=_user(session, email), actor=cli_actor())
+    console.print("account unlocked")
+
+
 @tokens_app.command("create")
 def create_token(
     email: Annotated[str, typer.Option("--user", help="The staff account the token acts for.")],
