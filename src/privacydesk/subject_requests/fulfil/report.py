@@ -278,15 +278,9 @@ def _data_sections(report: AccessReport, reg: Register, data: SubjectData) -> No
     for c in data.consents:
         at = str(c.get("dpv:isIndicatedAtTime", ""))[:10]
         state = str(c.get("dpv:hasConsentStatus", "")).removeprefix("dpv:Consent").lower()
-        report.consents.append(
-            Row(
-                [
-                    _purpose_name(reg, str(c.get("dpv:hasPurpose", "")), lang),
-                    t("consent_" + state, lang) if "consent_" + state in TEXT else state,
-                    at,
-                ]
-            )
-        )
+        shown = t("consent_" + state, lang) if "consent_" + state in TEXT else state
+        when = _fmt_date(date.fromisoformat(at), lang) if at else ""
+        report.consents.append(Row([_purpose_name(reg, str(c.get("dpv:hasPurpose", "")), lang), shown, when]))
     for i, m in enumerate(sorted(data.messages, key=lambda m: (m.sent_at, m.id)), start=1):
         when = _fmt_date(m.sent_at.date(), lang)
         report.messages.append(
@@ -304,9 +298,12 @@ def _history_and_log(report: AccessReport, reg: Register, data: SubjectData) -> 
         report.history.append(
             Row([_fmt_date(h.changed_at.date(), lang), name, ", ".join(h.changed_fields), old])
         )
-    for entry in data.log:
+    counted: dict[tuple[date, str], int] = {}
+    for entry in data.log:  # the same action on one day once, with a count
         what = t("log_" + entry.action, lang) if "log_" + entry.action in TEXT else entry.description
-        report.log.append(Row([_fmt_date(entry.at.date(), lang), what]))
+        counted[(entry.at.date(), what)] = counted.get((entry.at.date(), what), 0) + 1
+    for (day, what), n in counted.items():
+        report.log.append(Row([_fmt_date(day, lang), what if n == 1 else f"{what} ({n}×)"]))
 
 
 def build_report(
