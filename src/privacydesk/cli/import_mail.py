@@ -6,6 +6,7 @@ adds nothing. The commands are added to the `import` group of privacydesk.cli.im
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from datetime import date, datetime
@@ -73,13 +74,16 @@ def _imap_job(
         mails = imap_mails(
             host=host, port=port, user=user, password=password, folder=folder, since=since, ssl=ssl
         )
-        digest = f"imap:{host}:{port}:{user}:{folder}:{since.isoformat()}"
+        # The batch and its audit entry carry a hash, never the user name (often an e-mail address).
+        digest = hashlib.sha256(
+            f"imap:{host}:{port}:{user}:{folder}:{since.isoformat()}".encode()
+        ).hexdigest()
         return import_mails(
             session,
             keyring=keyring,
             register=register,
             name=Path(f"imap-{host}-{folder}"),
-            digest=digest[:64],
+            digest=digest,
             mails=mails,
             actor=cli_actor(),
             today=date.today(),
