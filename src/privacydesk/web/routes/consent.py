@@ -379,7 +379,14 @@ def unsubscribe_page(request: Request, token: str, lang: str = "nl") -> Response
         "consent_confirm.html",
         lang=lang,
         title="Unsubscribe" if en else "Afmelden",
-        lines=[_newsletter_texts(request, lang)["purpose_name"] + "."],
+        lines=[
+            ("You will no longer receive: " if en else "Je ontvangt dan niet meer: ")
+            + _newsletter_texts(request, lang)["purpose_name"].lower()
+            + ".",
+            "One click is enough; you do not need to log in."
+            if en
+            else "Eén klik is genoeg; inloggen is niet nodig.",
+        ],
         action=f"/unsubscribe/{token}",
         fields={"List-Unsubscribe": "One-Click", "via": "page", "lang": lang},
         button="Unsubscribe" if en else "Afmelden",
@@ -424,7 +431,9 @@ def _unsubscribe(request: Request, token: str, method: str) -> None:
 @public
 def preferences_ask(request: Request, lang: str = "nl") -> Response:
     """Ask for the address to send the magic link to."""
-    return _with_csrf(request, "consent_preferences_ask.html", 200, lang=_lang(lang), error=None, email="")
+    return _with_csrf(
+        request, "consent_preferences_ask.html", 200, with_banner=True, lang=_lang(lang), error=None, email=""
+    )
 
 
 @router.post("/privacy/preferences", response_class=HTMLResponse)
@@ -480,6 +489,7 @@ def _preferences_page(request: Request, token: str, *, saved: bool) -> Response:
         request,
         "consent_preferences.html",
         200,
+        with_banner=True,
         lang=lang,
         token=token,
         saved=saved,
