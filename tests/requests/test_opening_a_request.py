@@ -113,3 +113,12 @@ def test_unusable_input_is_refused_with_the_field_named(
     with pytest.raises(UnusableInput, match=re.escape(message)):
         open_(loaded_db, keyring, register, **values)
     assert outbox(loaded_db) == []
+
+
+def test_a_shared_phone_number_links_nobody_unless_the_name_narrows_it(
+    loaded_db: Database, keyring: Keyring, register: Register, people: People
+) -> None:
+    shared = open_(loaded_db, keyring, register, phone="+31 6 12345678")
+    narrowed = open_(loaded_db, keyring, register, phone="06-12345678", name="Piet de Vries")
+    assert _linked(loaded_db, shared) == (None, 2)
+    assert _linked(loaded_db, narrowed) == (people.piet, 1)
