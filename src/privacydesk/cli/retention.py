@@ -48,30 +48,18 @@ def parse_day(value: str | None, option: str) -> date | None:
 
 def _table(plan: RetentionPlan) -> Table:
     table = Table(title=f"Retention plan: what leaves by {plan.until} (today {plan.today})")
-    for column in (
-        "rule",
-        "purposes",
-        "at expiry",
-        "records",
-        "due now",
-        "held",
-        "earliest",
-        "latest",
-        "sample",
-    ):
+    for column in ("rule", "at expiry", "records", "due now", "held", "earliest", "latest", "sample records"):
         table.add_column(column, justify="right" if column in ("records", "due now", "held") else "left")
     for r in plan.rules:
-        sample = ", ".join(f"record {s['record']} ({s['kind']}, {s['expires_on']})" for s in r.sample)
         table.add_row(
             r.rule,
-            ", ".join(r.purposes),
             r.at_expiry,
             f"{r.records:,}",
             f"{r.overdue:,}",
             f"{r.held:,}",
             str(r.earliest or "-"),
             str(r.latest or "-"),
-            sample or "-",
+            ", ".join(str(s["record"]) for s in r.sample) or "-",
         )
     return table
 

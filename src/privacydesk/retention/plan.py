@@ -218,6 +218,7 @@ def draw_chart(plan: RetentionPlan, path: Path, *, title: str) -> None:
     ax.set_ylabel("records leaving")
     ax.tick_params(axis="x", labelrotation=60, labelsize=8)
     ax.grid(axis="y", alpha=0.3)
+    ax.margins(y=0.12)
     if rules:
         ax.legend(title="retention rule", fontsize=8)
     else:
