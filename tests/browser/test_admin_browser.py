@@ -105,6 +105,7 @@ ADMIN_PAGES = [
     ("admin-register", "/admin/register"),
     ("admin-register-edit", "/admin/register/edit"),
     ("admin-recipients", "/admin/recipients"),
+    ("admin-consent", "/admin/consent"),
     ("admin-retention", "/admin/retention"),
     ("admin-audit", "/admin/audit"),
     ("admin-tokens", "/admin/tokens"),
