@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.table import Table
 
 from privacydesk.cli._common import DbOpt, JsonOpt, cli_actor, console, print_json, session_scope
+from privacydesk.errors import UnusableInput
+from privacydesk.register import export
 from privacydesk.register.load import LoadedRegister, RegisterInvalid, load_register
 from privacydesk.register.model import Register
 from privacydesk.register.rules import Severity, check_register
@@ -135,6 +139,51 @@ def load(file: FileArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
         print_json({"version": number, "content_hash": content_hash})
     else:
         console.print(f"register version {number} in force ({content_hash[:12]}…)")
+
+
+EXPORT_SUFFIX = {"ropa-pdf": ".pdf", "ropa-xlsx": ".xlsx", "fides": ".yml", "dpv-jsonld": ".jsonld"}
+
+
+def _export_bytes(reg: Register, fmt: str, lang: str) -> bytes:
+    if fmt == "ropa-pdf":
+        return export.ropa_pdf(reg, lang)
+    if fmt == "ropa-xlsx":
+        return export.ropa_xlsx(reg, lang)
+    if fmt == "fides":
+        return yaml.safe_dump(export.fides_manifest(reg), sort_keys=False, allow_unicode=True).encode()
+    return export.dpv_jsonld(reg).encode()
+
+
+@register_app.command("export")
+def export_register(
+    fmt: Annotated[str, typer.Option("--format", help="ropa-pdf | ropa-xlsx | fides | dpv-jsonld")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--register", help="Export this file instead of the database's.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="nl | en (for the RoPA).")] = "nl",
+    db: DbOpt = None,
+) -> None:
+    """The records of processing (art. 30) as PDF or spreadsheet, a Fides manifest, or W3C DPV JSON-LD."""
+    if fmt not in EXPORT_SUFFIX:
+        raise UnusableInput(f"unknown format '{fmt}'", hint="use one of " + ", ".join(EXPORT_SUFFIX))
+    if lang not in ("nl", "en"):
+        raise UnusableInput(f"unknown language '{lang}'", hint="use nl or en")
+    if file is not None:
+        reg = load_register(file).register
+    else:
+        with session_scope(db, readonly=True) as session:
+            _, reg = current_register(session)
+    data = _export_bytes(reg, fmt, lang)
+    if output is None and fmt in ("ropa-pdf", "ropa-xlsx"):
+        raise UnusableInput(f"{fmt} is a binary file", hint=f"give -o FILE{EXPORT_SUFFIX[fmt]}")
+    if output is None:
+        sys.stdout.write(data.decode())
+        return
+    output.write_bytes(data)
+    console.print(f"wrote {output} ({len(data):,} bytes)")
 
 
 def register(app: typer.Typer) -> None:

@@ -213,6 +213,7 @@ class SubjectType(Strict):
     key: Key
     name: LocalText
     description: LocalText | None = None
+    fides: str | None = Field(None, pattern=r"^[a-z_]+(\.[a-z_]+)*$", description="fideslang data subject")
 
 
 class RetentionRule(Strict):
@@ -301,6 +302,7 @@ class Purpose(Strict):
     requirement: LocalText | None = Field(
         None, description="Whether providing the data is required, and what happens if not"
     )
+    fides_use: str | None = Field(None, pattern=r"^[a-z_]+(\.[a-z_]+)*$", description="fideslang data use")
 
 
 class Cookie(Strict):
