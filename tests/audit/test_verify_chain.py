@@ -54,3 +54,26 @@ def test_anchor_prints_the_head_to_keep_outside_the_system(chain: Database, cli)
     assert json.loads(result.out) == {"entries": seq, "head_hash": head}
     plain = cli("audit", "anchor", "--db", chain.url)
     assert plain.out.strip() == f"{seq} {head}"
+
+
+def test_bulk_appends_make_the_same_chain_as_single_ones(db: Database) -> None:
+    entries = [
+        audit.NewEntry(
+            action=audit.Action.SUBJECT_DELETED,
+            actor="system:t",
+            target_type="subject",
+            target_id=f"{i:032x}",
+            reason="retention period ended",
+            details={"run": 1, "records": [i]},
+        )
+        for i in range(5)
+    ]
+    with db.session_scope() as session:
+        audit.record(session, action=audit.Action.CONFIG_CHANGED, actor="cli:x")
+        assert audit.record_many(session, entries) == 6
+        audit.record(session, action=audit.Action.CONFIG_CHANGED, actor="cli:x")
+    with db.session_scope(readonly=True) as session:
+        report = audit.verify_chain(session)
+        assert report.ok and report.entries == 7
+        [entry] = audit.search_audit(session, target=f"subject:{3:032x}")
+        assert entry.details == {"run": 1, "records": [3]} and entry.at.tzinfo is not None
