@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from privacydesk.store.db import Database
+from privacydesk.web.access import public
 from privacydesk.web.security import CSP
 from tests.conftest import Person
 from tests.web.conftest import log_in
@@ -59,3 +60,14 @@ def test_the_portal_home_leads_to_every_public_workflow(client: Any) -> None:
     page = client.get("/?lang=en").text
     for path in ("/privacy?lang=en", "/privacy/request?lang=en", "/privacy/preferences?lang=en"):
         assert f'href="{path}"' in page
+
+
+def test_a_crash_shows_a_plain_page_without_a_stack_trace(app: Any, client: Any) -> None:
+    def boom() -> None:
+        raise RuntimeError("secret detail: jan.jansen@example.nl")
+
+    app.add_api_route("/boom-for-test", public(boom))
+    response = client.get("/boom-for-test")
+    assert response.status_code == 500
+    assert "Er ging bij ons iets mis" in response.text
+    assert "Traceback" not in response.text and "secret detail" not in response.text

@@ -105,3 +105,18 @@ def test_logging_out_ends_the_session(client: Any, loaded_db: Database, staff: P
     logged_in = log_in(client, loaded_db, staff)
     client.post("/logout", data={"csrf": logged_in.csrf})
     assert client.get("/api/me").status_code == 401
+
+
+def test_an_idle_session_ends_and_sends_staff_back_to_the_login(
+    client: Any, loaded_db: Database, staff: Person
+) -> None:
+    from datetime import timedelta
+
+    from privacydesk.store.models.core import WebSession
+
+    log_in(client, loaded_db, staff)
+    with loaded_db.session_scope() as session:
+        for web in session.query(WebSession):
+            web.last_seen_at = web.last_seen_at - timedelta(minutes=31)
+    response = client.get("/admin", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login"
