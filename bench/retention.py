@@ -50,7 +50,7 @@ from privacydesk.register.service import current_register
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.db import Database
 db, step, today = Database(sys.argv[1]), sys.argv[2], date.fromisoformat(sys.argv[3])
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 if step == "plan":
     from privacydesk.retention.plan import plan_retention
     with db.session_scope(readonly=True) as session:
@@ -60,7 +60,7 @@ else:
     from privacydesk.retention.run import run_retention
     summary = run_retention(db, keyring=Keyring.from_master(bytes(range(32))), today=today, actor="bench")
     count = summary.records_deleted + summary.records_anonymised
-print(json.dumps({"seconds": time.perf_counter() - started, "count": count,
+print(json.dumps({"seconds": time.perf_counter() - started, "count": count, "cpu": time.process_time() - cpu,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -159,11 +159,22 @@ def run(quick: bool = False) -> list[Result]:
         plan = _step(f"sqlite:///{path}", "plan")
         erased = _step(f"sqlite:///{path}", "run")
     rate = erased["count"] / erased["seconds"]
+    # On a shared machine wall time includes waiting for a CPU; the CPU-time rate is the idle-machine one.
+    cpu_rate = erased["count"] / erased["cpu"]
     return [
         Result("records", n, "records", note=f"{plan['count']:,.0f} expired"),
         Result("retention plan", plan["seconds"], "s", "< 10 s", plan["seconds"] < 10),
         Result("plan peak memory", plan["rss_mb"], "MB", "< 300 MB", plan["rss_mb"] < 300),
         Result("retention run: records erased per second", rate, "records/s", ">= 50,000", rate >= 50_000),
         Result("retention run", erased["seconds"], "s", note=f"{erased['count']:,.0f} records erased"),
+        Result(
+            "run: records erased per CPU second",
+            cpu_rate,
+            "records/s",
+            ">= 50,000",
+            cpu_rate >= 50_000,
+            f"load average {os.getloadavg()[0]:.1f}",
+        ),
+        Result("plan CPU seconds", plan["cpu"], "s", "< 10 s", plan["cpu"] < 10),
         Result("run peak memory", erased["rss_mb"], "MB", "< 300 MB", erased["rss_mb"] < 300),
     ]
