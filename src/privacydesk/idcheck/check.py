@@ -7,7 +7,7 @@ personal data (no numbers, no names): only which part, where, and why it counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
@@ -24,6 +24,7 @@ from privacydesk.idcheck.pdf import read_pdf
 from privacydesk.idcheck.preview import annotate
 from privacydesk.idcheck.regions import Box
 from privacydesk.idcheck.source import MAX_BYTES, Page, decode_image, kind_of
+from privacydesk.idcheck.zone import find_bands
 
 OCR_SIDE = 1600  # longest side for OCR: MRZ characters of a card filling a phone photo stay ~30 px
 MAX_UPSCALE = 2.0
@@ -99,32 +100,46 @@ def _validated(lines: list[Line]) -> tuple[list[Line], set[str]]:
     return candidates, fields
 
 
-def _second_pass(gray: np.ndarray, zone: Box) -> tuple[list[Line], set[str], Box]:
-    """OCR of the zone only, in the MRZ alphabet, with room for a line above and below."""
-    line_height = min(zone.height, max(12, zone.width // 25))
-    crop = Box(
-        zone.x - line_height,
-        zone.y - 2 * line_height,
-        zone.width + 2 * line_height,
-        zone.height + 4 * line_height,
-    ).padded(0, limit_w=gray.shape[1], limit_h=gray.shape[0])
-    crop = Box(max(0, crop.x), max(0, crop.y), crop.right - max(0, crop.x), crop.bottom - max(0, crop.y))
-    lines = read_lines(gray[crop.y : crop.bottom, crop.x : crop.right], psm=6, whitelist=MRZ_ALPHABET)
-    candidates, fields = _validated(lines)
-    return candidates, fields, crop
+def _band_around(gray: np.ndarray, candidates: list[Line]) -> Box:
+    """The strip across the page around lines that look like MRZ, with room for a line or two more."""
+    zone = Box.union(line.box for line in candidates)
+    line_height = max(12, int(np.median([w.box.height for line in candidates for w in line.words])))
+    return Box(0, zone.y, gray.shape[1], zone.height).grown(
+        0, 3 * line_height, limit_w=gray.shape[1], limit_h=gray.shape[0]
+    )
+
+
+def _read_band(gray: np.ndarray, band: Box) -> tuple[list[Line], set[str]]:
+    """OCR of one band in the MRZ alphabet, straightened on its own (a photo's perspective slants
+    the bottom of a document differently from its top); boxes in page pixels."""
+    level, inverse = straighten(gray[band.y : band.bottom, band.x : band.right])
+    lines, fields = _validated(read_lines(level, psm=6, whitelist=MRZ_ALPHABET))
+    moved = [
+        Line(
+            tuple(
+                replace(w, box=map_back(w.box, inverse).scaled(1, dx=band.x, dy=band.y)) for w in line.words
+            )
+        )
+        for line in lines
+    ]
+    return moved, fields
 
 
 def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
-    """The MRZ from the page's OCR, or from a second pass restricted to its alphabet and area."""
+    """The MRZ from the page's OCR; else read again, band by band, where lines looked like MRZ
+    or where the image has wide bands of text (Tesseract's layout analysis may drop the zone)."""
     candidates, fields = _validated(lines)
-    if not candidates:
+    if not fields:
+        bands = [_band_around(gray, candidates)] if candidates else []
+        for band in bands + [
+            b.grown(0, b.height // 2, limit_w=gray.shape[1], limit_h=gray.shape[0]) for b in find_bands(gray)
+        ]:
+            candidates, fields = _read_band(gray, band)
+            if fields:
+                break
+    if not fields:
         return None
     zone = Box.union(line.box for line in candidates)
-    if not fields:
-        candidates, fields, crop = _second_pass(gray, zone)
-        if not fields:
-            return None
-        zone = Box.union(line.box for line in candidates).scaled(1, dx=crop.x, dy=crop.y)
     return zone, _mrz_detail([mrz.normalise(line.text) for line in candidates], fields)
 
 

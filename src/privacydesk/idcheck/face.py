@@ -35,4 +35,13 @@ def find_faces(gray: np.ndarray) -> list[Box]:
     # No histogram equalisation: on ID photos it halves recall and adds faces in guilloche patterns.
     side = max(20, int(min(small.shape[:2]) * MIN_FACE_SHARE))
     found = _detector().detectMultiScale(small, scaleFactor=1.1, minNeighbors=5, minSize=(side, side))
-    return [Box(int(x), int(y), int(w), int(h)).scaled(1 / factor) for x, y, w, h in found]
+    return [
+        _photo_around(Box(int(x), int(y), int(w), int(h)).scaled(1 / factor), width, height)
+        for x, y, w, h in found
+    ]
+
+
+def _photo_around(face: Box, width: int, height: int) -> Box:
+    """The passport photo around a detected face (hair, chin and shoulders): what to cover."""
+    grown = Box(face.x, face.y + face.height // 5, face.width, face.height)
+    return grown.grown(face.width * 2 // 5, face.height * 3 // 5, limit_w=width, limit_h=height)

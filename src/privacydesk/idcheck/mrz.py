@@ -69,7 +69,9 @@ def normalise(text: str) -> str:
 
 def looks_like_mrz(line: str) -> bool:
     """Whether a normalised line may be an MRZ line (long, with filler or mostly code characters)."""
-    return len(line) >= 24 and ("<<" in line or line[:1] in "PIACV" and line.count("<") >= 1)
+    if "<<<" in line or len(line) >= 10 and "<<" in line:
+        return True
+    return len(line) >= 24 and line[:1] in "PIACV" and "<" in line
 
 
 def _field_validates(line: str, field: Field) -> bool:

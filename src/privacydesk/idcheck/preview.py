@@ -23,19 +23,25 @@ def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default(size)
 
 
-def annotate(image: Image.Image, boxes: list[tuple[Part, Box]], *, lang: str = "nl") -> bytes:
+def label(part: Part) -> str:
+    """The box's caption in both languages: the preview is made before anyone knows which is read."""
+    nl, en = SHORT["nl"][part], SHORT["en"][part]
+    return nl if nl == en else f"{nl} / {en}"
+
+
+def annotate(image: Image.Image, boxes: list[tuple[Part, Box]]) -> bytes:
     """PNG bytes of `image` with a red box and a label around each readable part."""
     canvas = image.convert("RGB")
     draw = ImageDraw.Draw(canvas)
     width = max(3, max(canvas.size) // 300)
-    size = max(14, max(canvas.size) // 45)
+    size = max(12, max(canvas.size) // 60)
     for part, box in boxes:
         draw.rectangle((box.x, box.y, box.right, box.bottom), outline=COLOUR, width=width)
-        label = SHORT[lang][part]
-        top = max(0, box.y - size - 2 * width)
-        text_box = draw.textbbox((box.x, top), label, font=font(size))
-        draw.rectangle(text_box, fill=COLOUR)
-        draw.text((box.x, top), label, fill=(255, 255, 255), font=font(size))
+        caption = label(part)
+        caption_width = draw.textlength(caption, font=font(size))
+        at = (max(0, min(box.x, canvas.width - int(caption_width) - 2)), max(0, box.y - size - 2 * width))
+        draw.rectangle(draw.textbbox(at, caption, font=font(size)), fill=COLOUR)
+        draw.text(at, caption, fill=(255, 255, 255), font=font(size))
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG", optimize=False, compress_level=3)
     return buffer.getvalue()

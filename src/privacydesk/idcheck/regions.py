@@ -39,9 +39,10 @@ class Box:
             max(1, round(self.height * factor)),
         )
 
-    def padded(self, pad: int, *, limit_w: int, limit_h: int) -> Box:
-        left, top = max(0, self.x - pad), max(0, self.y - pad)
-        right, bottom = min(limit_w, self.right + pad), min(limit_h, self.bottom + pad)
+    def grown(self, dx: int, dy: int, *, limit_w: int, limit_h: int) -> Box:
+        """This box widened by dx on each side and heightened by dy, kept within the image."""
+        left, top = max(0, self.x - dx), max(0, self.y - dy)
+        right, bottom = min(limit_w, self.right + dx), min(limit_h, self.bottom + dy)
         return Box(left, top, right - left, bottom - top)
 
     def gap_to(self, other: Box) -> tuple[int, int]:
