@@ -50,3 +50,13 @@ def test_a_task_cannot_be_completed_twice(store: Store, tmp_path: Path) -> None:
 def test_an_unknown_task_is_refused(store: Store) -> None:
     with store.db.session_scope() as session, pytest.raises(NotFound):
         complete_processor_task(session, task_id=424242, actor="user:1")
+
+
+def test_completing_a_task_removes_the_hashed_identities(store: Store, tmp_path: Path) -> None:
+    _erase(store, tmp_path)
+    with store.db.session_scope() as session:
+        task = list_processor_tasks(session)[0]
+        assert task.body["subject_identities"]
+        complete_processor_task(session, task_id=task.id, actor="user:1")
+    with store.db.session_scope() as session:
+        assert list_processor_tasks(session, status="done")[0].body["subject_identities"] == []

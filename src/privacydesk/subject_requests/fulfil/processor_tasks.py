@@ -1,4 +1,8 @@
-"""Processor erasure tasks: listed for staff (open first), closed when the processor confirms."""
+"""Processor erasure tasks: listed for staff (open first), closed when the processor confirms.
+
+An open task holds the person's e-mail and phone as SHA-256 (OpenDSR's `sha256` identity format),
+which the processor needs to find them; completing the task removes those hashes as well.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ def complete_processor_task(session: Session, *, task_id: int, actor: str) -> Pr
     if "done" not in ALLOWED_TRANSITIONS[task.status]:
         raise InvalidTransition(f"processor task {task_id} is already {task.status}")
     task.status, task.done_at, task.done_by = "done", utcnow(), actor
+    # The processor has confirmed: the hashed identities served only to reach it, so they go too.
+    task.body = {**task.body, "subject_identities": []}
     session.flush()
     audit.record(
         session,

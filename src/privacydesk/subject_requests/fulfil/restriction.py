@@ -69,7 +69,15 @@ def fulfil_restriction(
         subject.restricted = True
         kept = duty_purposes(register)
         summary.purposes_stopped = sorted(p.key for p in register.purposes if p.key not in kept)
-        _block(session, subject, [], reason="restriction", actor=actor)
+        audit.record(
+            session,
+            action=audit.Action.RECORD_RESTRICTED,
+            actor=actor,
+            target_type="subject",
+            target_id=subject.ref,
+            reason="restriction",
+            details={"purposes": "all"},
+        )
     else:
         _known(register, purposes)
         _block(session, subject, purposes, reason="restriction", actor=actor)
