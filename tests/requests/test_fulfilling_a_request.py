@@ -179,3 +179,68 @@ def test_access_and_erasure_together_deliver_the_copy_and_then_erase(
     assert path.parent.name == ref and SECRETS["jan"] in _zip_text(path)
     kinds = [s["request_type"] for s in result.summaries]
     assert kinds == ["access", "erasure"], "access runs before erasure"
+
+
+def test_portability_to_another_organisation_sends_them_a_single_use_link(
+    loaded_db: Database,
+    keyring: Keyring,
+    register: Register,
+    settings: Settings,
+    invoices: People,
+    portal: Any,
+) -> None:
+    ref = _verified(
+        loaded_db,
+        keyring,
+        register,
+        email="jan.jansen@example.nl",
+        kinds=["portability"],
+        target="Nieuwe Administratie BV, privacy@nieuw.example",
+    )
+    _fulfil(loaded_db, keyring, register, settings, ref)
+    letters = {m.key.split(":")[2]: m for m in outbox(loaded_db)}
+    transfer, reply = letters["transfer"], letters["answer"]
+    assert transfer.to_addr == "privacy@nieuw.example"
+    assert (
+        "rechtstreeks naar Nieuwe Administratie BV" in reply.body_text
+        and "/privacy/download/" not in reply.body_text
+    )
+    link = re.search(r"https://portal\.example(/privacy/download/\S+)", transfer.body_text)
+    assert link
+    got = portal.get(link.group(1))
+    assert got.status_code == 200
+    with zipfile.ZipFile(__import__("io").BytesIO(got.content)) as archive:
+        assert {"data.json", "data.schema.json", "records.csv"} <= set(archive.namelist())
+
+
+def test_rectification_applies_the_change_given_by_staff(
+    loaded_db: Database, keyring: Keyring, register: Register, settings: Settings, invoices: People
+) -> None:
+    from sqlalchemy import select
+
+    from privacydesk.store.models.subjects import Record
+    from privacydesk.subjects import read_record
+
+    ref = _verified(loaded_db, keyring, register, email="jan.jansen@example.nl", kinds=["rectification"])
+    with loaded_db.session_scope(readonly=True) as session:
+        jan = get_subject(session, ref=invoices.jan)
+        record_id = session.execute(select(Record.id).where(Record.subject_id == jan.id)).scalar_one()
+    with loaded_db.session_scope() as session:
+        answer.fulfil_request(
+            session,
+            keyring=keyring,
+            register=register,
+            request=get_request(session, ref=ref),
+            out_dir=Path(settings.data_dir) / "exports",
+            base_url=BASE_URL,
+            today=date.today(),
+            actor="user:1",
+            extra={"records": {record_id: {"amount": "100.00"}}},
+        )
+    with loaded_db.session_scope(readonly=True) as session:
+        record = session.get(Record, record_id)
+        assert (
+            record is not None and read_record(session, keyring=keyring, record=record)["amount"] == "100.00"
+        )
+    [reply] = [m for m in outbox(loaded_db) if m.key.endswith(":answer")]
+    assert "Verbeterd: invoices.amount" in reply.body_text

@@ -308,21 +308,56 @@ def _changes(values: list[str]) -> dict[str, str]:
     return out
 
 
+def _identifier_fixes(values: list[str]) -> list[tuple[str, str, str]]:
+    out = []
+    for value in values:
+        kind, sep, rest = value.partition(":")
+        old, sep2, new = rest.partition("=")
+        if not (sep and sep2 and kind and old and new):
+            raise UnusableInput(
+                f"--identifier '{value}' is not KIND:OLD=NEW",
+                hint="--identifier email:old@example.nl=new@example.nl",
+            )
+        out.append((kind.strip(), old.strip(), new.strip()))
+    return out
+
+
+def _fulfil_extra(
+    record: int | None, change: list[str], identifier: list[str], purpose: list[str]
+) -> dict[str, Any]:
+    """What the fulfilment steps need beyond the request itself (rectification, chosen purposes)."""
+    if change and record is None:
+        raise UnusableInput("--change needs --record", hint="--record 12 --change amount=100.00")
+    extra: dict[str, Any] = {}
+    if record is not None:
+        extra["records"] = {record: _changes(change)}
+    if identifier:
+        extra["identifiers"] = _identifier_fixes(identifier)
+    if purpose:
+        extra["purposes"] = purpose
+    return extra
+
+
 @requests_app.command("fulfil")
 def fulfil(
     ref: IdArg,
-    change: Annotated[list[str] | None, typer.Option("--change", help="Rectification: FIELD=VALUE.")] = None,
     record: Annotated[
         int | None, typer.Option("--record", help="Rectification: the record to correct.")
+    ] = None,
+    change: Annotated[list[str] | None, typer.Option("--change", help="Rectification: FIELD=VALUE.")] = None,
+    identifier: Annotated[
+        list[str] | None, typer.Option("--identifier", help="Rectification: KIND:OLD=NEW (e.g. email).")
+    ] = None,
+    purpose: Annotated[
+        list[str] | None,
+        typer.Option("--purpose", help="Restriction/objection/consent: only these purposes."),
     ] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Carry out a verified request (every kind it asks for) and send the answer letter."""
     keyring, cfg = _keyring(db), settings(db)
-    extra: dict[str, Any] = {"changes": _changes(change or [])} if change else {}
-    if record is not None:
-        extra["record_id"] = record
+    extra = _fulfil_extra(record, change or [], identifier or [], purpose or [])
     with session_scope(db) as session:
         bind_settings(session, cfg)  # erasure puts the address on the suppression list, which needs the key
         result = answer.fulfil_request(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -87,31 +88,41 @@ def _subject_for(request: SubjectRequest) -> int | None:
     return request.subject_id
 
 
-def _keep_from_erasure(files: list[Path], request: SubjectRequest, out_dir: Path) -> list[Path]:
-    """Move this request's own answer files out of the exports folder that erasure empties.
+def answers_dir(out_dir: Path, request: SubjectRequest) -> Path:
+    """Where this request's own answer goes when it also asks for erasure.
 
-    "Send me my data, then erase it" must still deliver the copy: it waits in answers/<ref>/ until
-    downloaded once (the portal deletes it then) and holds nothing the erasure had not seen.
+    "Send me my data, then erase it" must still deliver the copy, so it is not written to the
+    exports folder that erasure empties; it waits in answers/<ref>/ until downloaded once (the
+    portal deletes it then).
     """
-    if RequestKind.ERASURE.value not in request.kinds or not files:
-        return files
-    target = out_dir.parent / "answers" / request.ref
-    target.mkdir(parents=True, exist_ok=True)
-    return [f.replace(target / f.name) for f in files]
+    return out_dir.parent / "answers" / request.ref
+
+
+def _out_dir(kind: RequestKind, request: SubjectRequest, out_dir: Path) -> Path:
+    if kind in (RequestKind.ACCESS, RequestKind.PORTABILITY) and RequestKind.ERASURE.value in request.kinds:
+        target = answers_dir(out_dir, request)
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir
 
 
 def _run(
     session: Session, request: SubjectRequest, available: dict[str, Any]
-) -> tuple[list[Path], list[Any]]:
+) -> tuple[list[Path], list[Any], list[tuple[Path, str]]]:
     files: list[Path] = []
     summaries: list[Any] = []
+    transfers: list[tuple[Path, str]] = []
     kinds = [k for k in FULFILMENT if k.value in request.kinds]
     steps = [fulfilment_step(k) for k in kinds]  # refuse before changing anything
-    for step in steps:
-        result = _call(step, session, available)
-        files += _keep_from_erasure(list(result.files), request, Path(available["out_dir"]))
+    for kind, step in zip(kinds, steps, strict=True):
+        result = _call(step, session, {**available, "out_dir": _out_dir(kind, request, available["out_dir"])})
         summaries.append(result.summary)
-    return files, summaries
+        if getattr(result, "download_token", None):  # portability straight to another organisation
+            transfers.append((Path(result.files[0]), str(result.download_token)))
+        else:
+            files += list(result.files)
+    return files, summaries, transfers
 
 
 def _offer_download(session: Session, files: list[Path], actor: str, now: datetime) -> str | None:
@@ -123,6 +134,39 @@ def _offer_download(session: Session, files: list[Path], actor: str, now: dateti
     return str(
         create_download(session, path=zips[0], expires_at=now + timedelta(days=DOWNLOAD_DAYS), actor=actor)
     )
+
+
+def _available(
+    request: SubjectRequest,
+    *,
+    keyring: Keyring,
+    register: Register,
+    subject_id: int | None,
+    out_dir: Path,
+    today: date,
+    now: datetime,
+    target: str | None,
+    actor: str,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """Every keyword a fulfilment step may ask for; each step takes the ones it declares."""
+    return {
+        "keyring": keyring,
+        "register": register,
+        "subject_id": subject_id,
+        "lang": request.lang,
+        "made_on": today,
+        "today": today,
+        "reference": request.ref,
+        "request_ref": request.ref,
+        "submitted": request.received_at,
+        "out_dir": out_dir,
+        "actor": actor,
+        "target": target,
+        # portability to another organisation: their own single-use link
+        "link_expires_at": now + timedelta(days=DOWNLOAD_DAYS) if target else None,
+        **extra,
+    }
 
 
 def fulfil_request(
@@ -146,38 +190,50 @@ def fulfil_request(
     subject_id = _subject_for(request)
     if request.status == Status.VERIFIED:
         move_to(request, Status.IN_PROGRESS)
-    now = utcnow()
-    details = open_details(keyring, request)
-    available = {
-        "keyring": keyring,
-        "register": register,
-        "subject_id": subject_id,
-        "lang": request.lang,
-        "made_on": today,
-        "today": today,
-        "reference": request.ref,
-        "request_ref": request.ref,
-        "submitted": request.received_at,
-        "out_dir": out_dir,
-        "actor": actor,
-        "target": details.target,
-        **(extra or {}),
-    }
-    files, summaries = _run(session, request, available) if subject_id is not None else ([], [])
+    now, target = utcnow(), open_details(keyring, request).target
+    available = _available(
+        request,
+        keyring=keyring,
+        register=register,
+        subject_id=subject_id,
+        out_dir=out_dir,
+        today=today,
+        now=now,
+        target=target,
+        actor=actor,
+        extra=extra or {},
+    )
+    files, summaries, transfers = (
+        _run(session, request, available) if subject_id is not None else ([], [], [])
+    )
     token = _offer_download(session, files, actor, now)
+    links = Links(base_url, token, [t for _, t in transfers], target, now + timedelta(days=DOWNLOAD_DAYS))
     _answered(
         session,
         register=register,
         keyring=keyring,
         request=request,
         summaries=summaries,
-        token=token,
-        base_url=base_url,
+        links=links,
         files=files,
         actor=actor,
         now=now,
     )
-    return Answer(files, [s.as_dict() for s in summaries], token)
+    return Answer(files + [f for f, _ in transfers], [s.as_dict() for s in summaries], token)
+
+
+@dataclass(frozen=True)
+class Links:
+    """The download links an answer hands out: the person's own, and any for another organisation."""
+
+    base_url: str
+    token: str | None
+    transfer_tokens: list[str]
+    target: str | None
+    until: datetime
+
+    def url(self, token: str | None) -> str | None:
+        return f"{self.base_url.rstrip('/')}/privacy/download/{token}" if token else None
 
 
 def _letter_lines(register: Register, summaries: list[Any], lang: str) -> list[str]:
@@ -193,8 +249,7 @@ def _answered(
     keyring: Keyring,
     request: SubjectRequest,
     summaries: list[Any],
-    token: str | None,
-    base_url: str,
+    links: Links,
     files: list[Path],
     actor: str,
     now: datetime,
@@ -214,10 +269,13 @@ def _answered(
         actor=actor,
         details={"kinds": request.kinds, "files": len(files), "no_data": request.subject_id is None},
     )
+    transfer_urls = [u for u in map(links.url, links.transfer_tokens) if u]
+    sent_to = _send_transfers(
+        session, register=register, request=request, links=links, urls=transfer_urls, actor=actor
+    )
     address = letter_address(keyring, request)
     if address is None:
         return
-    url = f"{base_url.rstrip('/')}/privacy/download/{token}" if token else None
     send_letter(
         session,
         name="answer",
@@ -226,7 +284,42 @@ def _answered(
         request=request,
         actor=actor,
         lines=_letter_lines(register, summaries, request.lang),
-        download_url=url,
-        download_until=(now + timedelta(days=DOWNLOAD_DAYS)).date(),
+        download_url=links.url(links.token),
+        download_until=links.until.date(),
         no_data=request.subject_id is None,
+        transfer_to=links.target if transfer_urls else None,
+        transfer_sent=sent_to is not None,
+        transfer_urls=[] if sent_to else transfer_urls,
     )
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _send_transfers(
+    session: Session,
+    *,
+    register: Register,
+    request: SubjectRequest,
+    links: Links,
+    urls: list[str],
+    actor: str,
+) -> str | None:
+    """Send the portability link to the organisation named, when an e-mail address is given for it.
+
+    Returns that address; None when there is none (the person's own letter then carries the link).
+    """
+    found = _EMAIL.search(links.target or "")
+    if not urls or found is None:
+        return None
+    send_letter(
+        session,
+        name="transfer",
+        to=found.group(0),
+        register=register,
+        request=request,
+        actor=actor,
+        download_urls=urls,
+        download_until=links.until.date(),
+    )
+    return found.group(0)

@@ -20,7 +20,7 @@ from privacydesk.register.model import Register
 from privacydesk.store.models.requests import OutboxMessage, SubjectRequest
 
 LETTERS_DIR = Path(__file__).parent / "letters"
-LETTERS = ("acknowledgement", "identity_code", "extension", "answer", "refusal")
+LETTERS = ("acknowledgement", "identity_code", "extension", "answer", "refusal", "transfer")
 _env = Environment(
     loader=FileSystemLoader(str(LETTERS_DIR)),
     undefined=StrictUndefined,

@@ -68,9 +68,22 @@ class Note(Body):
     note: str | None = Field(None, max_length=2000)
 
 
+class IdentifierFix(Body):
+    kind: Literal["email", "phone", "name", "address", "postcode", "iban"]
+    old: str = Field(min_length=1, max_length=320)
+    new: str = Field(min_length=1, max_length=320)
+
+
 class Fulfil(Body):
-    changes: dict[str, str] | None = Field(None, description="Rectification: field → new value.")
-    record_id: int | None = Field(None, description="Rectification: the record to correct.")
+    records: dict[int, dict[str, str]] | None = Field(
+        None, description="Rectification: record id → field → value."
+    )
+    identifiers: list[IdentifierFix] | None = Field(
+        None, description="Rectification: identifiers to replace."
+    )
+    purposes: list[str] | None = Field(
+        None, description="Restriction/objection/consent: only these purposes."
+    )
 
 
 class Link(Body):
@@ -228,10 +241,12 @@ def fulfil_request(request: Request, principal: Handler, ref: str, body: Fulfil)
     _csrf(request)
     settings = request.app.state.settings
     extra: dict[str, Any] = {}
-    if body.changes:
-        extra["changes"] = body.changes
-    if body.record_id is not None:
-        extra["record_id"] = body.record_id
+    if body.records:
+        extra["records"] = body.records
+    if body.identifiers:
+        extra["identifiers"] = [(i.kind, i.old, i.new) for i in body.identifiers]
+    if body.purposes:
+        extra["purposes"] = body.purposes
     with request.app.state.db.session_scope() as session:
         bind_settings(session, settings)  # erasure's suppression list needs the settings' key
         result = answer.fulfil_request(
