@@ -46,17 +46,36 @@ def test_a_held_record_stays_while_the_subjects_other_expired_records_go(
 
 def test_an_ended_hold_no_longer_protects(loaded_db: Database, keyring: Keyring) -> None:
     person = add_person(loaded_db, keyring, email="e@example.nl", records=[invoice(1, date(2015, 1, 1))])
-    with loaded_db.session_scope() as session:
+    with loaded_db.session_scope() as session:  # ended in the past, by the database's clock too
         holds.place_hold(
             session,
             subject_ref=person.ref,
             reason="r",
-            ends_on=date(2027, 1, 1),
-            today=date(2026, 1, 1),
+            ends_on=date(2021, 1, 1),
+            today=date(2020, 1, 1),
             actor="u",
         )
     run_retention(loaded_db, keyring=keyring, today=TODAY, actor="t")
     assert not exists(loaded_db, person)
+
+
+def test_the_database_itself_refuses_to_erase_held_data_whatever_code_tries(
+    loaded_db: Database, keyring: Keyring
+) -> None:
+    from sqlalchemy.exc import DatabaseError
+
+    from privacydesk import subjects
+
+    person = add_person(loaded_db, keyring, email="g@example.nl", records=[invoice(1, date(2025, 1, 1))])
+    with loaded_db.session_scope() as session:
+        holds.place_hold(session, subject_ref=person.ref, reason="court order", today=TODAY, actor="u")
+    for erase in (subjects.delete_subject, subjects.destroy_subject_key):
+        with pytest.raises(DatabaseError, match="under a legal hold"), loaded_db.session_scope() as session:
+            erase(session, subject_id=person.id, actor="user:9")
+    record_id = records_of(loaded_db, person)[0][0]
+    with pytest.raises(DatabaseError, match="under a legal hold"), loaded_db.session_scope() as session:
+        subjects.delete_record(session, record_id=record_id, actor="user:9")
+    assert exists(loaded_db, person) and len(records_of(loaded_db, person)) == 1
 
 
 def test_an_erasure_request_is_refused_while_a_hold_binds(loaded_db: Database, keyring: Keyring) -> None:

@@ -19,6 +19,40 @@ depends_on: str | Sequence[str] | None = None
 UTC = privacydesk.store.base.UTCDateTime
 
 
+# A legal hold binds in the database itself: whatever code path tries it (an erasure request, a
+# script), deleting a held subject or record, or destroying a held subject's key, is refused.
+_ACTIVE = "h.lifted_at IS NULL AND (h.ends_on IS NULL OR h.ends_on >= {today})"
+_GUARDS = {  # table -> (the event, which holds bind the row)
+    "subjects": ("DELETE", "h.subject_id = OLD.id"),
+    "records": ("DELETE", "(h.record_id = OLD.id OR h.subject_id = OLD.subject_id)"),
+    "subject_keys": ("UPDATE OF wrapped_key", "h.subject_id = OLD.subject_id AND NEW.wrapped_key IS NULL"),
+}
+
+
+def _sqlite_guards() -> None:
+    active = _ACTIVE.format(today="date('now')")
+    for table, (event, match) in _GUARDS.items():
+        held = f"SELECT 1 FROM legal_holds h WHERE {active} AND {match}"
+        op.execute(
+            f"CREATE TRIGGER {table}_hold_guard BEFORE {event} ON {table} WHEN EXISTS ({held}) "
+            f"BEGIN SELECT RAISE(ABORT, '{table}: under a legal hold'); END"
+        )
+
+
+def _postgres_guards() -> None:
+    for table, (event, match) in _GUARDS.items():
+        held = f"SELECT 1 FROM legal_holds h WHERE {_ACTIVE.format(today='current_date')} AND {match}"
+        op.execute(
+            f"CREATE OR REPLACE FUNCTION privacydesk_{table}_hold_guard() RETURNS trigger AS $$ "
+            f"BEGIN IF EXISTS ({held}) THEN RAISE EXCEPTION '{table}: under a legal hold'; END IF; "
+            "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_hold_guard BEFORE {event} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION privacydesk_{table}_hold_guard()"
+        )
+
+
 def upgrade() -> None:
     op.create_table(
         "legal_holds",
@@ -102,9 +136,18 @@ def upgrade() -> None:
         sa.Column("register_version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retention_state")),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        _postgres_guards()
+    else:
+        _sqlite_guards()
 
 
 def downgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in _GUARDS:
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_hold_guard" + (f" ON {table}" if postgres else ""))
+        if postgres:
+            op.execute(f"DROP FUNCTION IF EXISTS privacydesk_{table}_hold_guard()")
     op.drop_table("retention_state")
     op.drop_table("anonymised_records")
     op.drop_table("retention_queue")
