@@ -17,6 +17,7 @@ from bench import Result
 from bench.corpus_gen import known_people, mbox_corpus
 from privacydesk.imports.mail import import_mail
 from privacydesk.register.load import load_register
+from privacydesk.register.model import Register
 from privacydesk.register.service import store_register_version
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.db import Database, migrate
@@ -51,7 +52,7 @@ class _PeakRss:
         self._thread.join()
 
 
-def _store(tmp: Path, subjects: int) -> tuple[Database, Keyring, list[tuple[str, str]]]:
+def _store(tmp: Path, subjects: int) -> tuple[Database, Keyring, Register, list[tuple[str, str]]]:
     db = Database(f"sqlite:///{tmp / 'bench.db'}")
     migrate(db)
     keyring = Keyring.from_master(secrets.token_bytes(32))
@@ -69,7 +70,7 @@ def _store(tmp: Path, subjects: int) -> tuple[Database, Keyring, list[tuple[str,
                 actor="bench",
                 audit_each=False,
             )
-    return db, keyring, people
+    return db, keyring, loaded.register, people
 
 
 def run(quick: bool = False) -> list[Result]:
@@ -83,9 +84,8 @@ def run(quick: bool = False) -> list[Result]:
     )
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        db, keyring, people = _store(tmp, subjects)
+        db, keyring, register, people = _store(tmp, subjects)
         size = mbox_corpus(tmp / "bench.mbox", messages=messages, people=people, attachment_size=12_000)
-        register = load_register(REGISTER).register
         base = psutil.Process().memory_info().rss
         with _PeakRss() as rss:
             started, cpu = time.perf_counter(), _cpu()
