@@ -57,7 +57,7 @@ def staff_without_second_factor(ctx: Context) -> list[Violation]:
     ).all()
     return [
         Violation(
-            f"a {role} account logs in without two-factor authentication",
+            f"an account with role {role} logs in without two-factor authentication",
             {"user_id": user_id, "role": role},
             "log in to the admin with that account and set up the authenticator app it asks for",
         )
