@@ -7,7 +7,6 @@ store an IP address (at most a truncated one, when the register says so).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 import time
@@ -141,7 +140,7 @@ async def post_consent(request: Request) -> Response:
         ip_prefix=banner.truncate_ip(host, ctx.ip_truncation_bytes),
         gpc_header=request.headers.get("sec-gpc") == "1",
     )
-    await asyncio.wrap_future(_writer(request).submit(rows))
+    await _writer(request).submit(rows)
     accepted = [k for k, v in decision.choices.items() if v]
     receipt = banner.make_receipt(
         _secret(request), revision=ctx.revision, visitor=decision.visitor, accepted=accepted, at=now
