@@ -239,27 +239,28 @@ def record_many(session: Session, entries: Sequence[NewEntry], *, at: datetime |
     same as if `record` had been called for each. Returns the newest entry's number."""
     _lock_chain(session)
     seq, prev = head(session)
-    when = at or utcnow()
+    when = (at or utcnow()).astimezone(UTC)
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format; hashed via the fast path
     rows = []
     for item in entries:
         seq += 1
         target = None if item.target_id is None else str(item.target_id)
         details = item.details or {}
-        row = (seq, when, item.actor, str(item.action), item.target_type, target, item.reason, details, prev)
+        row = (seq, stamp, item.actor, str(item.action), item.target_type, target, item.reason, details, prev)
         prev = hashlib.sha256(raw_canonical(row)).hexdigest()
         rows.append((*row[:7], json.dumps(details), row[8], prev))
     if rows:
-        _insert_raw(session, rows)
+        _insert_raw(session, rows, when)
     return seq
 
 
-def _insert_raw(session: Session, rows: list[tuple[Any, ...]]) -> None:
+def _insert_raw(session: Session, rows: list[tuple[Any, ...]], when: datetime) -> None:
     """One executemany through the driver: the ORM's per-row type handling costs 10x the hashing."""
     conn = session.connection()
-    if conn.dialect.name == "sqlite":  # SQLAlchemy's own storage format for UTC timestamps
-        rows = [(r[0], r[1].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), *r[2:]) for r in rows]
+    if conn.dialect.name == "sqlite":
         marks = ", ".join("?" * 10)
-    else:
+    else:  # PostgreSQL takes the timestamp itself
+        rows = [(r[0], when, *r[2:]) for r in rows]
         marks = ", ".join(["%s"] * 10)
     conn.exec_driver_sql(f"INSERT INTO audit_entries ({_COLUMNS}) VALUES ({marks})", rows)
 

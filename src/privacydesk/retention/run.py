@@ -162,7 +162,7 @@ def _anonymise(
         }
         for r in rows
     ]
-    session.execute(insert(AnonymisedRecord), values)
+    session.connection().execute(insert(AnonymisedRecord.__table__), values)  # type: ignore[arg-type]
     return len(values)
 
 
