@@ -150,3 +150,23 @@ def test_a_new_confirmed_opt_in_after_unsubscribing_lifts_the_suppression(scope,
     with scope() as session:
         assert not suppression.is_suppressed(session, email=ADDRESS)
         assert [r.email for r in newsletter.mailing_list(session, actor="u:1")] == [ADDRESS]
+
+
+def test_the_audit_log_names_the_subscriber_by_their_pseudonymous_ref(scope, loaded_db) -> None:  # type: ignore[no-untyped-def]
+    from privacydesk.store.models.core import AuditEntry
+
+    subject_id = _subscribe(scope, loaded_db)
+    with scope() as session:
+        subject = session.get(Subject, subject_id)
+        entry = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.action == "consent.recorded")
+                .order_by(AuditEntry.seq.desc())
+            )
+            .scalars()
+            .first()
+        )
+        assert subject is not None and entry is not None
+        assert (entry.target_type, entry.target_id) == ("subject", subject.ref)
+        assert ADDRESS not in str(entry.details)

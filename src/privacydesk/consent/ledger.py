@@ -23,6 +23,7 @@ from privacydesk.register.service import latest_version
 from privacydesk.statement.versions import current_consent_revision
 from privacydesk.store.base import utcnow
 from privacydesk.store.models.consent import ConsentEvent
+from privacydesk.store.models.subjects import Subject
 
 COOKIE_PURPOSE_PREFIX = "cookie."
 LANGUAGES = frozenset({"nl", "en"})
@@ -191,13 +192,23 @@ def record_consent(
     return event
 
 
+def _subject_ref(session: Session, subject_id: str) -> str:
+    """The pseudonymous ref the audit log uses for subjects (the store's id when it has none)."""
+    ref = None
+    if subject_id.isdigit():
+        ref = session.execute(select(Subject.ref).where(Subject.id == int(subject_id))).scalar_one_or_none()
+    return ref or subject_id
+
+
 def _audit(session: Session, event: ConsentEvent) -> None:
     audit.record(
         session,
         action=audit.Action.CONSENT_RECORDED,
         actor=event.actor,
         target_type="subject" if event.subject_id is not None else "visitor",
-        target_id=event.subject_id if event.subject_id is not None else event.visitor_id,
+        target_id=_subject_ref(session, event.subject_id)
+        if event.subject_id is not None
+        else event.visitor_id,
         details={
             "event": event.record_id,
             "purpose": event.purpose,
