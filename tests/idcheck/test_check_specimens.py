@@ -36,7 +36,7 @@ def test_the_mrz_box_lies_in_the_bottom_of_the_card(readable_card: Specimen) -> 
 def test_a_fully_redacted_card_is_accepted(redacted_card: Specimen) -> None:
     result = check_id_document(redacted_card.data, filename="card.png")
     assert result.accepted and result.findings == ()
-    assert "Dank u wel" in result.message("nl") and "Thank you" in result.message("en")
+    assert "Dank je wel" in result.message("nl") and "Thank you" in result.message("en")
 
 
 @pytest.mark.parametrize("part", list(Part))

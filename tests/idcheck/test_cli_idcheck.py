@@ -24,7 +24,7 @@ def test_an_unredacted_copy_exits_1_with_what_to_cover(cli, tmp_path: Path, read
 
 def test_a_redacted_copy_exits_0(cli, tmp_path: Path, redacted_card: Specimen) -> None:  # type: ignore[no-untyped-def]
     result = cli("idcheck", str(_write(tmp_path, redacted_card, "id.png")))
-    assert result.code == 0 and "accepted" in result.out and "Dank u wel" in result.out
+    assert result.code == 0 and "accepted" in result.out and "Dank je wel" in result.out
 
 
 def test_json_output_lists_each_part_with_its_region(cli, tmp_path: Path, readable_card: Specimen) -> None:  # type: ignore[no-untyped-def]

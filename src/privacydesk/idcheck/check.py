@@ -14,16 +14,14 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from privacydesk.errors import UnusableInput
 from privacydesk.idcheck import bsn, docnumber, mrz
 from privacydesk.idcheck.deskew import map_back, straighten
 from privacydesk.idcheck.face import find_faces
+from privacydesk.idcheck.load import load_pages
 from privacydesk.idcheck.messages import LANGS, Part, accepted, refusal
 from privacydesk.idcheck.ocr import MRZ_ALPHABET, Line, read_lines
-from privacydesk.idcheck.pdf import read_pdf
 from privacydesk.idcheck.preview import annotate
 from privacydesk.idcheck.regions import Box
-from privacydesk.idcheck.source import MAX_BYTES, Page, decode_image, kind_of
 from privacydesk.idcheck.zone import find_bands
 
 OCR_SIDE = 1600  # longest side for OCR: MRZ characters of a card filling a phone photo stay ~30 px
@@ -184,29 +182,12 @@ def _pdf_text_findings(text: str, page: int) -> list[Finding]:
     return found
 
 
-def _pages(data: bytes, filename: str) -> list[Page]:
-    if len(data) > MAX_BYTES:
-        raise UnusableInput(
-            f"{filename}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
-            hint="send a smaller photo or scan",
-        )
-    kind = kind_of(data)
-    if kind == "pdf":
-        return read_pdf(data, filename=filename)
-    if kind == "unknown":
-        raise UnusableInput(
-            f"{filename}: this is not a JPEG, PNG, HEIC or PDF file",
-            hint="send a photo or scan of the identity document",
-        )
-    return [Page(decode_image(data, filename=filename))]
-
-
 def check_id_document(data: bytes, *, filename: str) -> IdCheckResult:
     """Examine an uploaded ID copy in memory; raises UnusableInput for a file that cannot be read."""
     findings: list[Finding] = []
     previews: list[bytes] = []
     sizes: list[tuple[int, int]] = []
-    for index, page in enumerate(_pages(data, filename)):
+    for index, page in enumerate(load_pages(data, filename=filename)):
         if page.image is None:
             findings += _pdf_text_findings(page.text, index)
             continue

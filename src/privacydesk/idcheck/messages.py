@@ -62,8 +62,9 @@ def accepted(lang: str) -> str:
     """The message for a copy on which nothing forbidden is readable."""
     if lang == "nl":
         return (
-            "Dank u wel. Op deze kopie zijn de pasfoto, de MRZ, het documentnummer en het BSN niet leesbaar. "
-            "We gebruiken de kopie alleen om uw identiteit te controleren en verwijderen haar daarna."
+            "Dank je wel. Op deze kopie zijn de pasfoto, de MRZ, het documentnummer en het BSN niet "
+            "leesbaar. We gebruiken de kopie alleen om je identiteit te controleren en verwijderen hem "
+            "daarna."
         )
     return (
         "Thank you. The photo, the MRZ, the document number and the BSN are not readable on this copy. "

@@ -11,8 +11,9 @@ from datetime import date
 
 from PIL import Image, ImageDraw
 
+from privacydesk.errors import UnusableInput
+from privacydesk.idcheck.load import load_pages
 from privacydesk.idcheck.preview import font
-from privacydesk.idcheck.source import decode_image
 
 MONTHS = (
     "januari",
@@ -52,8 +53,14 @@ def _stamp(size: tuple[int, int], text: str) -> Image.Image:
 
 
 def add_watermark(data: bytes, *, filename: str, business: str, on: date) -> bytes:
-    """JPEG bytes of the (accepted) copy with the watermark across it; nothing is written anywhere."""
-    image = decode_image(data, filename=filename).convert("RGBA")
+    """JPEG bytes of the (accepted) copy with the watermark across it; nothing is written anywhere.
+
+    For a PDF, its first image is the copy (the check read that one too).
+    """
+    images = [page.image for page in load_pages(data, filename=filename) if page.image is not None]
+    if not images:
+        raise UnusableInput(f"{filename}: there is no image to watermark", hint="send a photo or scan")
+    image = images[0].convert("RGBA")
     marked = Image.alpha_composite(image, _stamp(image.size, watermark_text(business, on)))
     buffer = io.BytesIO()
     marked.convert("RGB").save(buffer, format="JPEG", quality=88)
