@@ -460,6 +460,15 @@ def _queue_preferences(request: Request, email: str, lang: str) -> None:
         newsletter.request_preferences_link(_bound(request, session), email=email, lang=lang, actor=WEB_ACTOR)
 
 
+CHANNEL_WORDS = {
+    "banner": ("cookiemelding", "cookie banner"),
+    "form": ("aanmeldformulier, bevestigd per e-mail", "sign-up form, confirmed by e-mail"),
+    "email_link": ("link in een e-mail", "link in an e-mail"),
+    "staff": ("vastgelegd door onze medewerker", "recorded by our staff"),
+    "gpc": ("Global Privacy Control", "Global Privacy Control"),
+}
+
+
 def _history(events: list[Any], lang: str) -> list[dict[str, str]]:
     words = {
         "given": ("toestemming gegeven", "consent given"),
@@ -472,16 +481,17 @@ def _history(events: list[Any], lang: str) -> list[dict[str, str]]:
         {
             "at": e.at.strftime("%Y-%m-%d %H:%M"),
             "what": f"{e.purpose}: {words[e.state][pick]}",
-            "how": e.channel,
+            "how": CHANNEL_WORDS.get(e.channel, (e.channel, e.channel))[pick],
         }
         for e in reversed(events)
     ]
 
 
-def _preferences_page(request: Request, token: str, *, saved: bool) -> Response:
+def _preferences_page(request: Request, token: str, *, saved: bool, lang: str | None = None) -> Response:
     with request.app.state.db.session_scope() as session:
         bound = _bound(request, session)
-        subject_id, lang = newsletter.subject_of_preferences(bound, token=token)
+        subject_id, link_lang = newsletter.subject_of_preferences(bound, token=token)
+        lang = _lang(lang or link_lang)
         state = newsletter.newsletter_state(bound, subject_id=subject_id)
         history = _history(ledger.events_for_subject(bound, subject_id=subject_id), lang)
     return _with_csrf(
@@ -501,10 +511,10 @@ def _preferences_page(request: Request, token: str, *, saved: bool) -> Response:
 
 @router.get("/privacy/preferences/{token}", response_class=HTMLResponse)
 @public
-def preferences_page(request: Request, token: str) -> Response:
+def preferences_page(request: Request, token: str, lang: str | None = None) -> Response:
     """A person's consents, reached through the e-mailed magic link."""
     try:
-        return _preferences_page(request, token, saved=False)
+        return _preferences_page(request, token, saved=False, lang=lang)
     except newsletter.BadLink:
         return _bad_link(request, "nl")
 
