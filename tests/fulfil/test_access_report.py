@@ -133,3 +133,8 @@ def test_the_report_renders_as_a_pdf(register: Register) -> None:
 def test_names_stored_in_lower_case_are_shown_capitalised_with_dutch_particles(register: Register) -> None:
     data = replace(customer(), identifiers=[("name", "marieke van der berg")])
     assert _report(register, data=data).identifiers[0].cells == ["Name", "Marieke van der Berg"]
+
+
+def test_the_stylesheet_is_embedded_unescaped(register: Register) -> None:
+    html = render_html(_report(register))
+    assert 'font-family: "DejaVu Sans"' in html and "&#34;" not in html

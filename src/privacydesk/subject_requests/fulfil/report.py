@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from privacydesk.register.model import Duration, LegalBasis, Purpose, Recipient, Register, Source
 from privacydesk.subject_requests.fulfil.result import Withheld
@@ -344,7 +345,7 @@ def render_html(report: AccessReport, *, brand_color: str = "#1f4e79") -> str:
     """The report as one self-contained HTML page (CSS inlined: it travels inside a ZIP)."""
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8").replace("var(--brand)", brand_color)
     template = _ENV.get_template("access_report.html.j2")
-    return template.render(r=report, t=lambda key, **kw: t(key, report.lang, **kw), css=css)
+    return template.render(r=report, t=lambda key, **kw: t(key, report.lang, **kw), css=Markup(css))
 
 
 def render_pdf(html: str) -> bytes:
