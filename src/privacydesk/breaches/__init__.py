@@ -1,0 +1,1 @@
+"""The data-breach register: record, assess (art. 33/34), prepare the AP notification, tell people."""
