@@ -1,0 +1,1 @@
+"""Reports for the business owner and the DPO."""
