@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from privacydesk.idcheck import Part
+from privacydesk.idcheck import IdCheckResult, Part, check_id_document
 from tests.idcheck.synthetic import ALL_PARTS, Specimen, make_specimen
 
 
 @pytest.fixture(scope="session")
 def readable_card() -> Specimen:
     return make_specimen("card", ALL_PARTS, "flat", seed=11)
+
+
+@pytest.fixture(scope="session")
+def readable_card_result(readable_card: Specimen) -> IdCheckResult:
+    """The check of the readable card, run once: several tests look at different sides of it."""
+    return check_id_document(readable_card.data, filename="card.png")
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from privacydesk.idcheck.face import find_faces
 from privacydesk.idcheck.load import load_pages
 from privacydesk.idcheck.messages import LANGS, Part, accepted, refusal
 from privacydesk.idcheck.ocr import MRZ_ALPHABET, Line, read_lines
-from privacydesk.idcheck.preview import annotate
+from privacydesk.idcheck.preview import WebPreview, annotate, web_preview
 from privacydesk.idcheck.regions import Box
 from privacydesk.idcheck.zone import find_bands
 
@@ -63,6 +63,10 @@ class IdCheckResult:
         """What to tell the person, in Dutch ('nl') or English ('en')."""
         lang = lang if lang in LANGS else "nl"
         return accepted(lang) if self.accepted else refusal(self.parts, lang)
+
+    def web_preview(self, page: int = 0, *, max_side: int = 1000) -> WebPreview:
+        """The boxed preview as a small JPEG `data:` URI with its size, to show once and never store."""
+        return web_preview(self.previews[page], max_side=max_side)
 
     def as_dict(self, lang: str = "nl") -> dict[str, Any]:
         return {
@@ -144,7 +148,7 @@ def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
 def _text_findings(gray: np.ndarray, page: int) -> list[Finding]:
     ocr, factor = _ocr_image(gray)
     level, inverse = straighten(ocr)
-    lines = read_lines(level)
+    lines = read_lines(level, psm=11)  # sparse text: an ID card is fields, not paragraphs
 
     def place(box: Box) -> Box:
         return map_back(box, inverse).scaled(1 / factor)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+from dataclasses import dataclass
 from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
@@ -45,3 +47,22 @@ def annotate(image: Image.Image, boxes: list[tuple[Part, Box]]) -> bytes:
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG", optimize=False, compress_level=3)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class WebPreview:
+    """A preview to put in a web page as it is: a JPEG `data:` URI (CSP allows data: images) and its size."""
+
+    uri: str
+    width: int
+    height: int
+
+
+def web_preview(png: bytes, *, max_side: int) -> WebPreview:
+    """A preview PNG made smaller for a web page; nothing is written anywhere."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=82)
+    uri = "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return WebPreview(uri, image.width, image.height)

@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartParser
 
 from privacydesk import audit
 from privacydesk.errors import NotFound, PrivacydeskError
@@ -41,6 +42,8 @@ router = APIRouter()
 CSRF_COOKIE = "pd_portal_csrf"
 MAX_FORM_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# An ID copy must never touch the disk, not even as Starlette's spool file for uploads over 1 MB.
+MultiPartParser.spool_max_size = MAX_UPLOAD_BYTES
 REF = re.compile(r"^[0-9a-f]{32}$")
 FIELD_LIMITS = {"email": 320, "name": 200, "phone": 40, "message": 5000, "target": 500}
 
@@ -269,6 +272,7 @@ def _status_page(
     status: int = 200,
     message: str | None = None,
     error: str | None = None,
+    preview: Any = None,
 ) -> Response:
     token = _csrf(request)
     page = render(
@@ -282,6 +286,7 @@ def _status_page(
         csrf=token,
         message=message,
         error=error,
+        preview=preview,
         id_copy=_id_copy_wanted(request, req),
         kind_names=KIND_NAMES,
     )
@@ -380,16 +385,25 @@ async def new_code(request: Request, ref: str) -> Response:
     return RedirectResponse(f"/privacy/request/{ref}?lang={lang}&sent=1", status_code=303)
 
 
+def _watermarked(request: Request, data: bytes, filename: str) -> bytes:
+    from privacydesk.idcheck.watermark import add_watermark
+
+    business = _register(request).controller.display_name
+    return add_watermark(data, filename=filename, business=business, on=date.today())
+
+
 def _take_id_copy(
-    request: Request, ref: str, data: bytes, filename: str, content_type: str, lang: str
-) -> str | None:
-    """Check and keep an ID copy; returns the refusal message, or None when it was accepted."""
+    request: Request, ref: str, data: bytes, filename: str, lang: str
+) -> tuple[str, Any] | None:
+    """Check and keep an ID copy: None when accepted (kept watermarked), else the refusal message
+    and the image with boxes around the readable parts (a data: URI, shown once, never stored)."""
     from privacydesk.idcheck.check import check_id_document
 
     try:
         result = check_id_document(data, filename=filename)
+        kept = _watermarked(request, data, filename) if result.accepted else b""
     except PrivacydeskError as exc:
-        return exc.message
+        return exc.message, None
     keyring = _keyring(request)
     with request.app.state.db.session_scope() as session:
         req = get_request(session, ref=ref)
@@ -402,14 +416,14 @@ def _take_id_copy(
                 target_id=req.ref,
                 details={"parts": [p.value for p in result.parts]},
             )
-            return result.message(lang)
+            return result.message(lang), result.web_preview() if result.previews else None
         identity.store_id_document(
             session,
             keyring=keyring,
             request=req,
-            data=data,
-            content_type=content_type,
-            check={"accepted": True},
+            data=kept,
+            content_type="image/jpeg",
+            check={"accepted": True, "watermarked": True},
             actor="anonymous",
         )
     return None
@@ -432,17 +446,11 @@ async def upload_id_copy(request: Request, ref: str) -> Response:
     if not isinstance(upload, UploadFile):
         return _status_page(request, req, lang, status=400, error="no_file")
     data = await upload.read()
-    refusal = await run_in_threadpool(
-        _take_id_copy,
-        request,
-        ref,
-        data,
-        upload.filename or "upload",
-        upload.content_type or "application/octet-stream",
-        lang,
-    )
+    await form.close()
+    refusal = await run_in_threadpool(_take_id_copy, request, ref, data, upload.filename or "upload", lang)
     if refusal:
-        return _status_page(request, req, lang, status=400, error="id_copy", message=refusal)
+        message, preview = refusal
+        return _status_page(request, req, lang, status=400, error="id_copy", message=message, preview=preview)
     return _status_page(request, req, lang, message="id_copy_received")
 
 
