@@ -129,3 +129,25 @@ def test_a_file_that_is_no_mail_is_refused_with_its_name(
             actor="test",
             base_url=BASE_URL,
         )
+
+
+def test_a_draft_counts_from_the_day_the_mail_arrived_and_is_listed(
+    loaded_db: Database, keyring: Keyring, register: Register
+) -> None:
+    from datetime import date
+
+    from privacydesk.subject_requests.lifecycle import list_requests
+
+    with loaded_db.session_scope() as session:
+        intake_email(
+            session,
+            keyring=keyring,
+            register=register,
+            data=eml("Wilt u al mijn gegevens verwijderen?"),
+            source="m.eml",
+            actor="test",
+            base_url=BASE_URL,
+        )
+    with loaded_db.session_scope(readonly=True) as session:
+        [item] = list_requests(session, today=date(2026, 4, 27))
+    assert item.status == "draft" and item.clocks.urgency.value == "overdue"

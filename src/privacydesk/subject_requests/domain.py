@@ -65,8 +65,9 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CLOSED: frozenset(),
 }
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.AWAITING_IDENTITY, Status.VERIFIED, Status.IN_PROGRESS})
-#: Statuses in which the legal clock runs (a draft has not been confirmed as a request yet).
-CLOCK_RUNNING = OPEN_STATUSES
+#: Statuses in which the legal clock runs: a draft is a request that arrived by e-mail, so its clock
+#: runs from that day even before staff confirm it.
+CLOCK_RUNNING = OPEN_STATUSES | {Status.DRAFT}
 
 
 _KINDS = {k.value: k for k in RequestKind}
