@@ -451,6 +451,7 @@ def restore_database(
         raise UnusableInput(f"{source}: no such file", hint="give the path of a backup file")
     with db.session_scope() as session:  # what the live database knows must not be lost by the restore
         sync_erasure_log(session, path=erasure_log)
+        replaced = audit.head(session)
     with source.open("rb") as fh, _private_dir(source.resolve().parent) as work:
         header = read_header(fh, source)
         if header.get("dialect") != db.engine.dialect.name:
@@ -472,6 +473,8 @@ def restore_database(
                 "backup_created_at": info.created_at,
                 "erased_again": erased,
                 "suppressions_restored": suppressed,
+                # the audit entries after the backup are gone with the rest: say where the old chain ended
+                "replaced_head": {"entries": replaced[0], "hash": replaced[1]},
             },
         )
     return info

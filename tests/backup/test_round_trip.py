@@ -44,7 +44,9 @@ def test_a_restore_brings_back_exactly_what_was_backed_up(
     assert _state(loaded_db, keyring) == before
     with loaded_db.session_scope(readonly=True) as session:
         assert audit.verify_chain(session).ok
-        assert audit.search_audit(session, limit=1)[0].action == audit.Action.BACKUP_RESTORED
+        restored_entry = audit.search_audit(session, limit=1)[0]
+        assert restored_entry.action == audit.Action.BACKUP_RESTORED
+        assert restored_entry.details["replaced_head"]["entries"] > restored_entry.seq - 1
         assert session.execute(select(func.count()).select_from(Record)).scalar_one() == 2
 
 
