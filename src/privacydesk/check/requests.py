@@ -60,7 +60,8 @@ def requests_past_term(ctx: Context) -> list[Violation]:
 
 def _missing_parts(request: SubjectRequest) -> list[str]:
     outcome = request.outcome or {}
-    if outcome.get("no_data"):
+    # A refusal's answer is its reasons (art. 12(4)), not a carried-out request: nothing to miss.
+    if outcome.get("no_data") or "summaries" not in outcome:
         return []
     done = {s.get("request_type") for s in outcome.get("summaries", [])}
     missing = [k for k in request.kinds if k not in done]
