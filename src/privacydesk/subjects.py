@@ -21,7 +21,7 @@ from privacydesk import audit
 from privacydesk.errors import NotFound, Refused, UnusableInput
 from privacydesk.identifiers import InvalidIdentifier, guess_kind, is_bsn, normalise, normalise_name
 from privacydesk.register.model import Register
-from privacydesk.register.retention import expiry_date, rule_for
+from privacydesk.register.retention import default_event_on, expiry_date, rule_for
 from privacydesk.register.service import latest_version
 from privacydesk.store.base import utcnow
 from privacydesk.store.crypto import Keyring, open_json, seal_json
@@ -300,6 +300,8 @@ def store_record(
     if existing is not None:
         return existing, False
     rule = rule_for(register, purpose)
+    if event_on is None and rule is not None:
+        event_on = default_event_on(rule, collected_on=utcnow().date())
     version = latest_version(session)
     dek = subject_key(session, keyring=keyring, subject=subject)
     record = Record(

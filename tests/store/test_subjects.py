@@ -250,3 +250,53 @@ def test_the_sqlite_file_holds_no_plaintext_iban_name_or_email(
     )
     for secret in (b"NL91ABNA0417164300", b"jan.jansen@example.nl", b"jansen", b"+31612345678"):
         assert secret not in raw.lower()
+
+
+def test_a_note_starts_its_last_contact_clock_when_it_is_stored_and_a_contact_list_waits_for_the_end(
+    loaded_db: Database, keyring: Keyring, register: Register
+) -> None:
+    from datetime import date
+
+    from privacydesk.store.base import utcnow
+
+    with loaded_db.session_scope() as session:
+        jan = _jan(session, keyring, register)
+        note = add_record(
+            session,
+            keyring=keyring,
+            register=register,
+            subject=jan,
+            kind="call_note",
+            category="correspondence",
+            purpose="service_contact",
+            source="data_subject",
+            payload={"note": "Belde over de planning."},
+            actor="t",
+        )
+        today = utcnow().date()
+        assert note.event_on == today
+        assert note.expires_on == date(
+            today.year + 2, today.month, today.day if (today.month, today.day) != (2, 29) else 28
+        )
+        contact = create_subject(
+            session,
+            keyring=keyring,
+            register=register,
+            subject_type="customer_contact",
+            identifiers={"name": ["Kees Kok"]},
+            owner_id=jan.id,
+            actor="t",
+        )
+        entry = add_record(
+            session,
+            keyring=keyring,
+            register=register,
+            subject=contact,
+            kind="contact_list_entry",
+            category="name",
+            purpose="customer_contacts",
+            source="customer_app_import",
+            payload={"name": "Kees Kok"},
+            actor="t",
+        )
+        assert entry.expires_on is None  # until the customer relationship ends

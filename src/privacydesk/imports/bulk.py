@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from privacydesk.register.model import Register
-from privacydesk.register.retention import expiry_date, rule_for
+from privacydesk.register.retention import default_event_on, expiry_date, rule_for
 from privacydesk.register.service import latest_version
 from privacydesk.store.base import Base, utcnow
 from privacydesk.store.crypto import Keyring, seal_json
@@ -230,6 +230,8 @@ class BulkWriter:
             check_value(self.register, category=category, purpose=purpose, payload=payload)
             target.fingerprints.add(fingerprint)
             rule = rule_for(self.register, purpose)
+            if event_on is None and rule is not None:
+                event_on = default_event_on(rule, collected_on=self._now.date())
             rows.append(
                 {
                     "subject_id": target.subject_id,

@@ -21,6 +21,21 @@ def expiry_date(rule: RetentionRule, *, event_on: date | None) -> date | None:
     return rule.period.after(clock_start(rule, event_on))
 
 
+# Clocks that start when the value is stored, unless an earlier date is known (an invoice's date,
+# the day of the call). The others start at an event that comes later: the relationship ends,
+# consent is withdrawn, a request is closed, an identity is verified.
+STARTS_ON_COLLECTION = (
+    RetentionTrigger.COLLECTED,
+    RetentionTrigger.LAST_CONTACT,
+    RetentionTrigger.END_OF_FISCAL_YEAR,
+)
+
+
+def default_event_on(rule: RetentionRule, *, collected_on: date) -> date | None:
+    """The clock's start for a value stored on `collected_on` with no event date of its own."""
+    return collected_on if rule.starts in STARTS_ON_COLLECTION else None
+
+
 def rule_for(register: Register, purpose: str) -> RetentionRule | None:
     p = register.purpose(purpose)
     return register.retention_rule(p.retention) if p and p.retention else None
