@@ -19,9 +19,10 @@ from privacydesk.idcheck.deskew import map_back, straighten
 from privacydesk.idcheck.face import find_faces
 from privacydesk.idcheck.load import load_pages
 from privacydesk.idcheck.messages import LANGS, Part, accepted, refusal
-from privacydesk.idcheck.ocr import MRZ_ALPHABET, Line, read_lines
+from privacydesk.idcheck.ocr import CODE_ALPHABET, MRZ_ALPHABET, Line, read_lines
 from privacydesk.idcheck.preview import WebPreview, annotate, web_preview
 from privacydesk.idcheck.regions import Box
+from privacydesk.idcheck.tokens import label_boxes
 from privacydesk.idcheck.zone import find_bands
 
 OCR_SIDE = 1600  # longest side for OCR: MRZ characters of a card filling a phone photo stay ~30 px
@@ -111,20 +112,20 @@ def _band_around(gray: np.ndarray, candidates: list[Line]) -> Box:
     )
 
 
+def _moved(lines: list[Line], inverse: np.ndarray | None, dx: int, dy: int) -> list[Line]:
+    """Lines read from a (straightened) crop, with their boxes back in page pixels."""
+    return [
+        Line(tuple(replace(w, box=map_back(w.box, inverse).scaled(1, dx=dx, dy=dy)) for w in line.words))
+        for line in lines
+    ]
+
+
 def _read_band(gray: np.ndarray, band: Box) -> tuple[list[Line], set[str]]:
     """OCR of one band in the MRZ alphabet, straightened on its own (a photo's perspective slants
     the bottom of a document differently from its top); boxes in page pixels."""
     level, inverse = straighten(gray[band.y : band.bottom, band.x : band.right])
     lines, fields = _validated(read_lines(level, psm=6, whitelist=MRZ_ALPHABET))
-    moved = [
-        Line(
-            tuple(
-                replace(w, box=map_back(w.box, inverse).scaled(1, dx=band.x, dy=band.y)) for w in line.words
-            )
-        )
-        for line in lines
-    ]
-    return moved, fields
+    return _moved(lines, inverse, band.x, band.y), fields
 
 
 def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
@@ -145,6 +146,23 @@ def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
     return zone, _mrz_detail([mrz.normalise(line.text) for line in candidates], fields)
 
 
+def _document_numbers(gray: np.ndarray, lines: list[Line]) -> list[docnumber.DocNumberHit]:
+    """Document numbers on the page; where a label was read but no number, the area right of and
+    below the label is read again in capitals and digits (OCR often garbles a lone code)."""
+    hits = docnumber.find_document_numbers(lines)
+    for label in [] if hits else label_boxes(lines, docnumber.LABELS)[:2]:
+        h = max(10, label.height)
+        # the value sits below or beside; a bilingual label ("… / Document no.") may start far right of it
+        area = Box(label.x - 12 * h, label.y - h, label.width + 24 * h, 5 * h).clamped(
+            gray.shape[1], gray.shape[0]
+        )
+        again = read_lines(gray[area.y : area.bottom, area.x : area.right], psm=6, whitelist=CODE_ALPHABET)
+        hits = docnumber.find_document_numbers(_moved(again, None, area.x, area.y), beside_label=True)
+        if hits:
+            break
+    return hits
+
+
 def _text_findings(gray: np.ndarray, page: int) -> list[Finding]:
     ocr, factor = _ocr_image(gray)
     level, inverse = straighten(ocr)
@@ -160,7 +178,7 @@ def _text_findings(gray: np.ndarray, page: int) -> list[Finding]:
     for hit in bsn.find_bsns(lines):
         detail = "11-check valid, next to a BSN label" if hit.labelled else "11-check valid 9-digit number"
         found.append(Finding(Part.BSN, page, place(hit.box), detail))
-    for doc in docnumber.find_document_numbers(lines):
+    for doc in _document_numbers(level, lines):
         detail = "next to its label" if doc.labelled else "Dutch document-number pattern"
         found.append(Finding(Part.DOCUMENT_NUMBER, page, place(doc.box), detail))
     return found

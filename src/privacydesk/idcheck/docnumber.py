@@ -47,14 +47,17 @@ def _mixed(token: Token) -> bool:
     return any(c.isdigit() for c in middle) and any(c.isalpha() for c in normalise(token.text))
 
 
-def find_document_numbers(lines: list[Line]) -> list[DocNumberHit]:
-    """Document numbers in the OCR lines: next to their label, or clearly code-like elsewhere."""
+def find_document_numbers(lines: list[Line], *, beside_label: bool = False) -> list[DocNumberHit]:
+    """Document numbers in the OCR lines: next to their label, or clearly code-like elsewhere.
+
+    `beside_label`: the lines were read from the area next to a label, so every match counts.
+    """
     labels = label_boxes(lines, LABELS)
     hits = []
     for token in find_tokens(lines, PATTERN, lookalikes=LOOKALIKES):
         if not is_document_number(token.text):
             continue
-        labelled = near_label(token, labels)
+        labelled = beside_label or near_label(token, labels)
         if labelled or _mixed(token):
             hits.append(DocNumberHit(token.box, labelled))
     return hits

@@ -19,6 +19,7 @@ from privacydesk.errors import UnusableInput
 from privacydesk.idcheck.regions import Box
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./"
 TIMEOUT_S = 30
 
 

@@ -45,6 +45,12 @@ class Box:
         right, bottom = min(limit_w, self.right + dx), min(limit_h, self.bottom + dy)
         return Box(left, top, right - left, bottom - top)
 
+    def clamped(self, limit_w: int, limit_h: int) -> Box:
+        """The part of this box inside an image of limit_w × limit_h pixels."""
+        left, top = max(0, self.x), max(0, self.y)
+        right, bottom = min(limit_w, self.right), min(limit_h, self.bottom)
+        return Box(left, top, max(0, right - left), max(0, bottom - top))
+
     def gap_to(self, other: Box) -> tuple[int, int]:
         """Horizontal and vertical distance between the two boxes (0 where they overlap)."""
         dx = max(0, max(self.x, other.x) - min(self.right, other.right))
