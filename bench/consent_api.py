@@ -182,6 +182,12 @@ def _results(label: str, figures: dict[str, int], stored: int, seconds: int) -> 
         Result(
             f"{label}: accepted but missing from the ledger", missing, "requests", "0", missing == 0, note
         ),
+        Result(
+            f"{label}: server CPU per accepted request",
+            figures["CPU_US"] / 1000 / max(figures["ACCEPTED"], 1),
+            "ms",
+            note="user+system time of the serve processes (group-commit writer included)",
+        ),
     ]
 
 
