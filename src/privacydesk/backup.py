@@ -443,6 +443,22 @@ def _restore_postgres(
         return reapply_erasure_log(session, path=erasure_log, actor=actor)
 
 
+def _audit_restore(db: Database, info: RestoreInfo, replaced: tuple[int, str], actor: str) -> None:
+    with db.session_scope() as session:
+        audit.record(
+            session,
+            action=audit.Action.BACKUP_RESTORED,
+            actor=actor,
+            details={
+                "backup_created_at": info.created_at,
+                "erased_again": info.subjects_erased_again,
+                "suppressions_restored": info.suppressions_restored,
+                # the audit entries after the backup are gone with the rest: say where the old chain ended
+                "replaced_head": {"entries": replaced[0], "hash": replaced[1]},
+            },
+        )
+
+
 def restore_database(
     db: Database, *, master_key: bytes, source: Path, erasure_log: Path, actor: str
 ) -> RestoreInfo:
@@ -464,17 +480,5 @@ def restore_database(
         else:
             erased, suppressed = _restore_postgres(db, chunks, erasure_log=erasure_log, actor=actor)
     info = RestoreInfo(str(header["dialect"]), str(header["created_at"]), erased, suppressed)
-    with db.session_scope() as session:
-        audit.record(
-            session,
-            action=audit.Action.BACKUP_RESTORED,
-            actor=actor,
-            details={
-                "backup_created_at": info.created_at,
-                "erased_again": erased,
-                "suppressions_restored": suppressed,
-                # the audit entries after the backup are gone with the rest: say where the old chain ended
-                "replaced_head": {"entries": replaced[0], "hash": replaced[1]},
-            },
-        )
+    _audit_restore(db, info, replaced, actor)
     return info

@@ -109,7 +109,11 @@ def plan(
         draw_chart(result, chart, title=f"{register.controller.display_name}: records leaving per month")
     if as_json:
         print_json(result)
-        return
+    else:
+        _print_plan(result, chart)
+
+
+def _print_plan(result: RetentionPlan, chart: Path | None) -> None:
     console.print(_table(result))
     console.print(
         f"{result.total:,} records leave by {result.until}; {result.without_clock:,} have no clock yet."

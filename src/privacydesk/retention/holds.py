@@ -56,6 +56,13 @@ def _target(
     return subject_id, None, f"subject:{subject_ref}"
 
 
+def _check_hold(reason: str, ends_on: date | None, today: date) -> None:
+    if not reason.strip():
+        raise UnusableInput("a hold needs a reason", hint='pass --reason "…" (e.g. the case number)')
+    if ends_on is not None and ends_on < today:
+        raise UnusableInput(f"--until {ends_on} lies in the past", hint="give a future end date, or none")
+
+
 def place_hold(
     session: Session,
     *,
@@ -67,10 +74,7 @@ def place_hold(
     actor: str,
 ) -> LegalHold:
     """Put a legal hold on a subject (all their data) or on one record."""
-    if not reason.strip():
-        raise UnusableInput("a hold needs a reason", hint='pass --reason "…" (e.g. the case number)')
-    if ends_on is not None and ends_on < today:
-        raise UnusableInput(f"--until {ends_on} lies in the past", hint="give a future end date, or none")
+    _check_hold(reason, ends_on, today)
     subject_id, rec_id, target = _target(session, subject_ref=subject_ref, record_id=record_id)
     hold = LegalHold(
         subject_id=subject_id if rec_id is None else None,

@@ -300,6 +300,13 @@ def _summary(run: RetentionRun, resumed: bool, visited: int) -> RunSummary:
     )
 
 
+def _subjects_done(session: Session, run: RetentionRun) -> int:
+    query = select(func.count()).where(
+        RetentionQueue.run_id == run.id, RetentionQueue.subject_id <= run.last_subject_id
+    )
+    return int(session.execute(query).scalar_one())
+
+
 def run_retention(
     db: Database,
     *,
@@ -324,15 +331,5 @@ def run_retention(
                 return _summary(run, resumed, visited)
             _erase_batch(session, run, subject_ids, keyring, current_register(session)[1])
             visited += len(subject_ids)
-            done = (
-                session.execute(
-                    select(func.count()).where(
-                        RetentionQueue.run_id == run.id, RetentionQueue.subject_id <= run.last_subject_id
-                    )
-                ).scalar_one()
-                if progress
-                else 0
-            )
-            total = run.subjects_queued
-        if progress:
-            progress(done, total)
+            if progress:
+                progress(_subjects_done(session, run), run.subjects_queued)
