@@ -133,3 +133,14 @@ def test_a_download_link_that_was_never_issued_gets_a_neutral_404(portal: Any, l
     page = portal.get("/privacy/download/forged-token-value")
     assert page.status_code == 404 and "werkt niet (meer)" in page.text
     assert "download.refused" in audit_actions(loaded_db)
+
+
+def test_a_file_sent_to_the_request_form_is_refused(portal: Any, loaded_db: Database) -> None:
+    token = _csrf(portal)
+    answer = portal.post(
+        "/privacy/request",
+        data={"csrf": token, "email": "a@example.nl", "type": "access"},
+        files={"attachment": ("x.txt", b"hello", "text/plain")},
+    )
+    assert answer.status_code == 413
+    assert outbox(loaded_db) == []

@@ -1,8 +1,8 @@
 """Tables for data-subject requests and the outbox of letters.
 
 `request_steps` is append-only: it is the proof of what happened to a request and when. Identity
-codes and download links are stored as keyed hashes only; ID copies and requester contact details
-are stored encrypted.
+codes are stored as keyed hashes only; ID copies and requester contact details are sealed under
+the request's own key. (Download links live with the fulfilment tables.)
 """
 
 from __future__ import annotations

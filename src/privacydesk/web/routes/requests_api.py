@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from privacydesk.auth import Permission
@@ -88,6 +89,11 @@ class Fulfil(Body):
 
 class Link(Body):
     subject_ref: str = Field(min_length=1, max_length=32)
+
+
+class Decision(Body):
+    accept: bool
+    note: str = Field("", max_length=2000)
 
 
 class Confirm(Body):
@@ -332,5 +338,53 @@ def link_request(request: Request, principal: Handler, ref: str, body: Link) -> 
             subject=get_subject(session, ref=body.subject_ref),
             actor=principal.actor,
             keyring=_keyring(request),
+        )
+        return {"ref": req.ref, "status": req.status}
+
+
+@router.post("/{ref}/ask-id", response_model=StatusOut, responses=ERRORS)
+def ask_for_id_copy(request: Request, principal: Handler, ref: str, body: Reason) -> dict[str, Any]:
+    """Ask for an ID copy — refused while a code can be sent to an address the store holds."""
+    _csrf(request)
+    with request.app.state.db.session_scope() as session:
+        req = identity.ask_for_id_copy(
+            session,
+            keyring=_keyring(request),
+            request=get_request(session, ref=ref),
+            reason=body.reason,
+            actor=principal.actor,
+        )
+        return {"ref": req.ref, "status": req.status}
+
+
+@router.get(
+    "/{ref}/id-document",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The ID copy."}, **ERRORS},
+)
+def show_id_copy(request: Request, principal: Handler, ref: str) -> Response:
+    """The uploaded ID copy, for staff only, until the check is decided (then it is deleted)."""
+    with request.app.state.db.session_scope() as session:
+        req = get_request(session, ref=ref)
+        docs = identity.id_documents(session, req)
+        if not docs:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no ID copy waiting for this request")
+        data = identity.read_id_document(_keyring(request), req, docs[-1])
+        media = docs[-1].content_type
+    return Response(data, media_type=media, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/{ref}/id-document/decision", response_model=StatusOut, responses=ERRORS)
+def decide_id_copy(request: Request, principal: Handler, ref: str, body: Decision) -> dict[str, Any]:
+    """Accept or reject the ID copy; it is deleted at once either way (the deletion is audited)."""
+    _csrf(request)
+    with request.app.state.db.session_scope() as session:
+        req = identity.decide_id_document(
+            session,
+            keyring=_keyring(request),
+            request=get_request(session, ref=ref),
+            accept=body.accept,
+            note=body.note,
+            actor=principal.actor,
         )
         return {"ref": req.ref, "status": req.status}

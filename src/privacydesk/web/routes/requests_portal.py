@@ -131,12 +131,12 @@ def _too_big(request: Request, limit: int) -> bool:
     return length is None or not length.isdigit() or int(length) > limit
 
 
-async def _read_form(request: Request, limit: int) -> FormData | None:
-    """The submitted form, or None when it is too big or cannot be parsed."""
+async def _read_form(request: Request, limit: int, *, files: int = 0) -> FormData | None:
+    """The submitted form, or None when it is too big, has files it should not, or cannot be parsed."""
     if _too_big(request, limit):
         return None
     try:
-        return await request.form(max_files=1, max_fields=40, max_part_size=limit)
+        return await request.form(max_files=files, max_fields=40, max_part_size=limit)
     except Exception:  # Starlette raises several kinds for a broken multipart body
         return None
 
@@ -433,10 +433,17 @@ def _take_id_copy(
 @public
 async def upload_id_copy(request: Request, ref: str) -> Response:
     """Upload an ID copy (only when staff asked for one); a readable photo, MRZ, number or BSN is refused."""
-    form = await _read_form(request, MAX_UPLOAD_BYTES)
+    form = await _read_form(request, MAX_UPLOAD_BYTES, files=1)
     lang = _lang(form.get("lang") if form else None)
     if form is None:
         return _notice(request, 413, lang, "too_big_file")
+    try:  # every way out closes the form, so no spooled upload outlives the request
+        return await _id_copy_answer(request, ref, form, lang)
+    finally:
+        await form.close()
+
+
+async def _id_copy_answer(request: Request, ref: str, form: FormData, lang: str) -> Response:
     if not _csrf_ok(request, form):
         return _notice(request, 403, lang, "expired_form")
     req = _load(request, ref)
@@ -446,7 +453,6 @@ async def upload_id_copy(request: Request, ref: str) -> Response:
     if not isinstance(upload, UploadFile):
         return _status_page(request, req, lang, status=400, error="no_file")
     data = await upload.read()
-    await form.close()
     refusal = await run_in_threadpool(_take_id_copy, request, ref, data, upload.filename or "upload", lang)
     if refusal:
         message, preview = refusal
