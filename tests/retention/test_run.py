@@ -14,7 +14,7 @@ from privacydesk.retention.plan import plan_retention
 from privacydesk.retention.run import _erase_batch, _next_subjects, open_run, run_retention
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.db import Database
-from privacydesk.store.models.retention import AnonymisedRecord
+from privacydesk.store.models.retention import AnonymisedRecord, RetentionRun
 from privacydesk.store.models.subjects import Identifier, SubjectKey
 from tests.retention.conftest import TODAY, Person, add_person, exists, invoice, note, records_of
 
@@ -89,8 +89,8 @@ def test_a_run_killed_between_batches_resumes_where_it_stopped(loaded_db: Databa
         run, _ = open_run(session, today=TODAY, actor="cli:test")
         _, register = current_register(session)
         _erase_batch(session, run, _next_subjects(session, run, 1), keyring, register)
-    summary = run_retention(loaded_db, keyring=keyring, today=date(2030, 1, 1), actor="cli:test")
-    assert summary.resumed and summary.today == TODAY  # the unfinished run keeps its own day
+    summary = run_retention(loaded_db, keyring=keyring, today=TODAY, actor="cli:test")
+    assert summary.resumed and summary.today == TODAY
     assert not exists(loaded_db, people["gone"])
     assert len(records_of(loaded_db, people["part"])) == 1
     assert len(records_of(loaded_db, people["fresh"])) == 1
@@ -110,3 +110,17 @@ def test_the_cli_runs_with_a_moved_clock_and_prints_a_summary(
     assert people["gone"].ref in log  # the erasure survives a later restore
     plain = cli("retention", "run", "--db", loaded_db.url, "--today", TODAY.isoformat())
     assert plain.code == 0 and "0 records deleted" in plain.out
+
+
+def test_an_interrupted_run_finishes_on_its_own_day_before_todays_run(
+    loaded_db: Database, keyring: Keyring
+) -> None:
+    people = _world(loaded_db, keyring)
+    with loaded_db.session_scope() as session:
+        open_run(session, today=date(2020, 1, 1), actor="cli:test")  # opened, then the process died
+    summary = run_retention(loaded_db, keyring=keyring, today=TODAY, actor="cli:test")
+    assert not summary.resumed and summary.today == TODAY and summary.subjects_deleted == 1
+    assert not exists(loaded_db, people["gone"])
+    with loaded_db.session_scope(readonly=True) as session:
+        days = [r.today for r in session.execute(select(RetentionRun).order_by(RetentionRun.id)).scalars()]
+        assert days == [date(2020, 1, 1), TODAY]

@@ -316,8 +316,8 @@ def run_retention(
     batch: int = SUBJECTS_PER_TRANSACTION,
     progress: Progress | None = None,
 ) -> RunSummary:
-    """Erase everything due on `today` (resuming an unfinished run first). Owns its transactions:
-    one to open the run, one per batch of whole subjects, one to close it."""
+    """Erase everything due on `today`, after finishing an interrupted run first (on its own day).
+    Owns its transactions: one to open a run, one per batch of whole subjects, one to close it."""
     with db.session_scope() as session:
         run, resumed = open_run(session, today=today, actor=actor)
         run_id = run.id
@@ -328,8 +328,12 @@ def run_retention(
             subject_ids = _next_subjects(session, run, batch)
             if not subject_ids:
                 _finish(session, run)
-                return _summary(run, resumed, visited)
+                summary = _summary(run, resumed, visited)
+                break
             _erase_batch(session, run, subject_ids, keyring, current_register(session)[1])
             visited += len(subject_ids)
             if progress:
                 progress(_subjects_done(session, run), run.subjects_queued)
+    if summary.today != today:  # an interrupted run of another day is finished: now today's
+        return run_retention(db, keyring=keyring, today=today, actor=actor, batch=batch, progress=progress)
+    return summary
