@@ -93,3 +93,36 @@ def test_a_wrong_password_is_a_clear_error(
     wrong = Mailbox(imap_server.host, imap_server.port, imap_server.user, "wrong", ssl=False)
     with pytest.raises(UnusableInput, match="refused the login"):
         fetch_inbox(loaded_db, keyring=keyring, mailbox=wrong, actor="test", base_url=BASE_URL)
+
+
+def test_the_cli_fetches_the_inbox_with_the_password_on_stdin(
+    imap_server: Mailbox, cli: Any, settings: Any, db_url: str, loaded_db: Database, monkeypatch: Any
+) -> None:
+    import json
+
+    monkeypatch.setenv("PRIVACYDESK_KEY_FILE", str(settings.key_file))
+    client = _client(imap_server)
+    client.select_folder("INBOX")
+    for already in client.search(["UNSEEN"]):
+        client.add_flags([already], [b"\\Seen"])
+    client.append("INBOX", eml("Graag inzage in mijn gegevens.", message_id="<cli@example.nl>"))
+    client.logout()
+    result = cli(
+        "--db",
+        db_url,
+        "requests",
+        "intake",
+        "--imap-host",
+        "127.0.0.1",
+        "--imap-port",
+        str(imap_server.port),
+        "--imap-user",
+        "demouser",
+        "--no-imap-ssl",
+        "--json",
+        stdin="demopass\n",
+    )
+    assert result.code == 0, result.err
+    [row] = json.loads(result.out)
+    assert row["outcome"] == "draft" and row["kinds"] == ["access"]
+    assert "demopass" not in result.out + result.err
