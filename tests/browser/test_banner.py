@@ -16,7 +16,7 @@ from privacydesk.config import Settings
 from privacydesk.store.db import Database
 from privacydesk.store.models.consent import ConsentEvent
 from tests.browser_support import chromium, live_server, run_axe, screenshot
-from tests.consent.testsite import banner_site, load_variant, migrated_sqlite, serve_site
+from tests.consent.testsite import banner_site, load_variant, serve_site
 
 pytestmark = pytest.mark.browser
 GPC_SCRIPT = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});"
@@ -28,11 +28,6 @@ def db_url(tmp_path: Path, sqlite_template: Path) -> str:
     target = tmp_path / "privacydesk.db"
     shutil.copyfile(sqlite_template, target)
     return f"sqlite:///{target}"
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_sqlite(tmp_path_factory.mktemp("banner-template") / "template.db")
 
 
 @pytest.fixture

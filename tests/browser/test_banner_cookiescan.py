@@ -18,18 +18,12 @@ from tests.consent.testsite import (
     bad_site,
     clean_site,
     load_variant,
-    migrated_sqlite,
     serve_site,
     tracker_site,
     youtube_site,
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_sqlite(tmp_path_factory.mktemp("scan-template") / "template.db")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +19,6 @@ from privacydesk.store.db import Database
 from privacydesk.store.models.requests import OutboxMessage
 from privacydesk.subjects import create_subject
 from privacydesk.web.app import create_app
-from tests.consent.testsite import migrated_sqlite
 
 with warnings.catch_warnings():
     # Starlette's TestClient warns about its httpx transport on import; the client itself is fine.
@@ -40,12 +38,6 @@ def scope(loaded_db: Database, settings: Settings) -> Scope:
             yield bind_settings(session, settings)
 
     return open_scope
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file, copied for each test (see testsite.migrated_sqlite)."""
-    return migrated_sqlite(tmp_path_factory.mktemp("consent-template") / "template.db")
 
 
 @pytest.fixture

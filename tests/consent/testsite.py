@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ import yaml
 
 from privacydesk.register.load import load_register_text
 from privacydesk.register.service import store_register_version
-from privacydesk.store.db import Database, migrate
+from privacydesk.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 OCQTO = ROOT / "examples" / "ocqto" / "register.yaml"
@@ -107,20 +106,6 @@ def serve_site(pages: dict[str, Page], host: str = "127.0.0.1") -> Iterator[str]
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-def migrated_sqlite(path: Path) -> Path:
-    """A migrated SQLite file at `path`, its WAL folded in (a template to copy per test).
-
-    The checkpoint goes through a plain sqlite3 connection: through the engine, SQLAlchemy 2.1 opens
-    a transaction first (BEGIN IMMEDIATE in store.db), inside which SQLite refuses it.
-    """
-    db = Database(f"sqlite:///{path}")
-    migrate(db)
-    db.dispose()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
 
 
 def _page(privacydesk: str, body: str, *, head: str = "") -> str:
