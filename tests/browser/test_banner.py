@@ -129,6 +129,7 @@ def test_accept_all_runs_the_script_and_loads_the_iframe(site, browser) -> None:
     assert _ran(page) == (True, True)
     assert page.locator("#pdc").count() == 0
     assert {"_pk_id.1.a1b2", "_pk_ses.1.a1b2", "pd_consent"} <= _cookie_names(context)
+    assert page.evaluate("window.unknownRan === undefined")  # a category the register lacks never runs
 
 
 def test_withdrawing_through_cookie_settings_removes_the_cookies(site, browser) -> None:  # type: ignore[no-untyped-def]

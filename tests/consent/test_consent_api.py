@@ -149,3 +149,26 @@ def test_gpc_json_is_served(client) -> None:  # type: ignore[no-untyped-def]
 )
 def test_addresses_are_truncated_as_the_register_says(host, nbytes, expected) -> None:  # type: ignore[no-untyped-def]
     assert banner.truncate_ip(host, nbytes) == expected
+
+
+def test_a_receipt_is_checked_for_its_signature_revision_and_age(client, settings, loaded_db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from privacydesk.store.base import utcnow
+
+    secret = banner.receipt_secret(settings)
+    ctx = _ctx(settings, loaded_db)
+
+    def check(receipt: str) -> int:
+        return int(client.post("/api/consent/check", content=receipt.encode()).status_code)
+
+    fresh = banner.make_receipt(secret, revision=ctx.revision, visitor=VISITOR, accepted=[], at=utcnow())
+    old = banner.make_receipt(
+        secret, revision=ctx.revision, visitor=VISITOR, accepted=[], at=utcnow() - timedelta(days=400)
+    )
+    stale = banner.make_receipt(secret, revision=ctx.revision + 1, visitor=VISITOR, accepted=[], at=utcnow())
+    assert check(fresh) == 200
+    assert check(old) == 409  # consent expires after consent_max_age_days (365 by default)
+    assert check(stale) == 409
+    assert check(fresh.replace(".-.", ".analytics.")) == 400
+    assert check("nonsense") == 400

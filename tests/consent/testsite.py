@@ -57,6 +57,7 @@ def banner_page(privacydesk: str, *, lang: str = "nl") -> str:
 <p><a href="#cookie-settings">Cookie settings</a></p>
 <script type="text/plain" data-category="analytics" src="/analytics.js"></script>
 <iframe data-src="/embed.html" data-category="marketing" title="Video" width="320" height="180"></iframe>
+<script type="text/plain" data-category="tracking">window.unknownRan = true</script>
 </main></body></html>"""
 
 
