@@ -35,22 +35,42 @@ def _modules() -> dict[str, ModuleType]:
 
 
 def _machine() -> str:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
-        platform.processor(),
-    ) if Path("/proc/cpuinfo").exists() else platform.processor()
-    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit or '?'} · {cpu} · "
-            f"{os.cpu_count()} cores · Python {platform.python_version()}")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit or '?'} · {cpu} · "
+        f"{os.cpu_count()} cores · Python {platform.python_version()}"
+    )
 
 
 def _markdown(name: str, description: str, results: list[Result], seconds: float) -> str:
-    lines = [f"### {name}", "", description, "", "| metric | value | unit | target | met |", "|---|---|---|---|---|"]
+    lines = [
+        f"### {name}",
+        "",
+        description,
+        "",
+        "| metric | value | unit | target | met |",
+        "|---|---|---|---|---|",
+    ]
     for r in results:
         met = "" if r.ok is None else ("yes" if r.ok else "**no**")
         value = f"{r.value:,.3f}" if abs(r.value) < 100 else f"{r.value:,.0f}"
-        lines.append(f"| {r.metric} | {value} | {r.unit} | {r.target} | {met} |" + (f" {r.note}" if r.note else ""))
+        lines.append(
+            f"| {r.metric} | {value} | {r.unit} | {r.target} | {met} |" + (f" {r.note}" if r.note else "")
+        )
     lines.append(f"\n(ran {seconds:.0f} s)\n")
     return "\n".join(lines)
 
@@ -75,14 +95,21 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - started
         table = Table("metric", "value", "unit", "target", "met", title=f"{name} ({seconds:.0f} s)")
         for r in results:
-            table.add_row(r.metric, f"{r.value:,.3f}", r.unit, r.target,
-                          "" if r.ok is None else ("yes" if r.ok else "NO"))
+            table.add_row(
+                r.metric,
+                f"{r.value:,.3f}",
+                r.unit,
+                r.target,
+                "" if r.ok is None else ("yes" if r.ok else "NO"),
+            )
         console.print(table)
         sections.append(_markdown(name, getattr(module, "DESCRIPTION", ""), results, seconds))
     if not args.no_write:
         if not RESULTS.exists():
-            RESULTS.write_text("# Benchmark results\n\nAppended by `make bench` / `python -m bench`. "
-                               "Only ratios within one run are stable on shared machines.\n\n")
+            RESULTS.write_text(
+                "# Benchmark results\n\nAppended by `make bench` / `python -m bench`. "
+                "Only ratios within one run are stable on shared machines.\n\n"
+            )
         with RESULTS.open("a") as fh:
             fh.write("\n".join(sections) + "\n")
     return 0

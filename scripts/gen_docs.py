@@ -22,8 +22,9 @@ def configuration() -> str:
     lines = [
         "# Configuration",
         "",
-        "privacydesk reads its settings once at start, from (lowest first) `privacydesk.toml` (a `[privacydesk]`",
-        "table; another file with `--config FILE` or `PRIVACYDESK_CONFIG`), then `PRIVACYDESK_*` environment",
+        "privacydesk reads its settings once at start, from (lowest first) `privacydesk.toml`",
+        "(a `[privacydesk]` table; another file with `--config FILE` or `PRIVACYDESK_CONFIG`), then",
+        "`PRIVACYDESK_*` environment",
         "variables, then command-line options such as `--db`. In production (`PRIVACYDESK_ENV=production`)",
         "privacydesk refuses to start with the default secret key.",
         "",
@@ -34,10 +35,19 @@ def configuration() -> str:
         default = field.default
         shown = "(set it)" if name in ("secret_key",) else ("" if default is None else f"`{default}`")
         lines.append(f"| `PRIVACYDESK_{name.upper()}` | `{name}` | {shown} | {field.description} |")
-    lines += ["", "Example `privacydesk.toml`:", "", "```toml", "[privacydesk]",
-              'database_url = "postgresql+psycopg://privacydesk@db.internal/privacydesk"',
-              'base_url = "https://privacy.example.nl"', 'smtp_host = "smtp.example.nl"',
-              'mail_from = "privacy@example.nl"', "```", ""]
+    lines += [
+        "",
+        "Example `privacydesk.toml`:",
+        "",
+        "```toml",
+        "[privacydesk]",
+        'database_url = "postgresql+psycopg://privacydesk@db.internal/privacydesk"',
+        'base_url = "https://privacy.example.nl"',
+        'smtp_host = "smtp.example.nl"',
+        'mail_from = "privacy@example.nl"',
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 

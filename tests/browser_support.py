@@ -28,8 +28,14 @@ CHROMIUM = os.environ.get("PRIVACYDESK_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -66,8 +72,9 @@ def free_port() -> int:
 def live_server(settings: Settings, db: Database | None = None) -> Iterator[str]:
     """Serve privacydesk for `settings` on 127.0.0.1 in a thread; yields the base URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False)
+    config = uvicorn.Config(
+        create_app(settings, db), host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
