@@ -2,7 +2,9 @@
    <script src="https://PRIVACYDESK/consent.js" defer></script>
    Scripts <script type="text/plain" data-category="analytics" src="…"> and iframes with data-src and
    data-category run or load only after consent for that category. Every decision is posted to
-   /api/consent and kept in the ledger; the choice lives in the first-party cookie pd_consent. */
+   /api/consent and kept in the ledger; the choice lives in the first-party cookie pd_consent.
+   A site with a Content-Security-Policy allows this server in script-src, style-src and connect-src.
+   Any element with data-pd-open, or a link to #cookie-settings, reopens the settings. */
 (function (C) {
   "use strict";
   var d = document, w = window, me = d.currentScript;
