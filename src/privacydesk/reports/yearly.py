@@ -65,6 +65,8 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
 
 def _request_stats(requests: list[SubjectRequest]) -> RequestStats:
     answered = [r for r in requests if r.answered_at is not None]
+    # A refusal is answered too, with reasons instead of a carried-out request (no summaries).
+    refused = [r for r in answered if "summaries" not in (r.outcome or {})]
     days = [(r.answered_at.date() - r.received_on).days for r in answered if r.answered_at]
     on_time = sum(
         1 for r in answered if r.answered_at and r.answered_at.date() <= clocks_of(r, r.received_on).due
@@ -72,8 +74,8 @@ def _request_stats(requests: list[SubjectRequest]) -> RequestStats:
     return RequestStats(
         received=len(requests),
         by_kind=dict(Counter(k for r in requests for k in r.kinds).most_common()),
-        answered=len(answered),
-        refused=sum(r.status == "refused" for r in requests),
+        answered=len(answered) - len(refused),
+        refused=len(refused),
         still_open=sum(r.answered_at is None and r.status not in ("refused", "closed") for r in requests),
         days_to_answer=sorted(days),
         on_time=on_time,
