@@ -283,7 +283,9 @@ def _bsn_token(text: str, m: re.Match[str]) -> tuple[Hit, ...]:
 # --- postcode with house number -----------------------------------------------------------
 # Dutch postcodes never use the letter pairs SA, SD and SS, and the letters F, I, O, Q, U, Y.
 _HOUSE_NUMBER = re.compile(r",? ?(\d{1,5}(?:[ \-]?[a-zA-Z]\b|-\d{1,3})?)(?![\d,:]|\.\d)")
-# `Kerkstraat 12, 1234 AB`: the house number written before the postcode.
+# `Kerkstraat 12, 1234 AB`: the house number written before the postcode (looked for only when a
+# digit is there at all: the search is the costlier check).
+_DIGIT = re.compile(r"\d")
 _HOUSE_NUMBER_BEFORE = re.compile(r"[^\W\d]\.? (\d{1,5}(?:[ \-]?[a-zA-Z]|-\d{1,3})?),? ?$")
 
 
@@ -291,8 +293,11 @@ def _postcode(text: str, m: re.Match[str]) -> tuple[Hit, ...]:
     """A postcode, normalised as `1234 AB`, with the house number when one is next to it (`1234 AB 12a`)."""
     raw = m.group()
     value = f"{raw[:4]} {raw[-2:]}"
-    house = _HOUSE_NUMBER.match(text, m.end()) or _HOUSE_NUMBER_BEFORE.search(
-        text, max(0, m.start() - 14), m.start()
+    before = max(0, m.start() - 14)
+    house = _HOUSE_NUMBER.match(text, m.end()) or (
+        _HOUSE_NUMBER_BEFORE.search(text, before, m.start())
+        if _DIGIT.search(text, before, m.start())
+        else None
     )
     return (Hit(Kind.POSTCODE, m.start(), m.end(), f"{value} {house.group(1)}" if house else value),)
 
@@ -424,12 +429,16 @@ def candidates_pattern(first: str, *branches: str) -> re.Pattern[str]:
 
 
 _CANDIDATES = candidates_pattern("A-Z0-9+(", IBAN_BRANCH, PHONE_BRANCH, POSTCODE_BRANCH, BSN_BRANCH)
-_VALIDATE: dict[str, Callable[[str, re.Match[str]], tuple[Hit, ...]]] = {
-    "iban": _iban,
-    "phone": _phones,
-    "postcode": _postcode,
-    "bsn": _bsn_token,
-}
+# The validator of each branch by group number (m.lastindex is cheaper than m.lastgroup); every
+# match is in one of the four groups, so entry 0 is never used.
+_VALIDATE: list[Callable[[str, re.Match[str]], tuple[Hit, ...]]] = [
+    _iban,
+    _iban,
+    _phones,
+    _postcode,
+    _bsn_token,
+]
+assert list(_CANDIDATES.groupindex.values()) == [1, 2, 3, 4]
 # Where two hits overlap, the lower rank wins: an e-mail address or a labelled value is read as such.
 _RANK = {Kind.EMAIL: 0, Kind.BSN: 1, Kind.DATE_OF_BIRTH: 1, Kind.IBAN: 2, Kind.PHONE: 3, Kind.POSTCODE: 4}
 
@@ -455,6 +464,6 @@ def detect(text: str, kinds: frozenset[Kind] | None = None) -> list[Hit]:
     hits.extend(find_emails(text))
     validate = _VALIDATE
     for m in _CANDIDATES.finditer(text):
-        hits += validate[m.lastgroup or ""](text, m)
+        hits += validate[m.lastindex or 0](text, m)
     found = _without_overlaps(hits)
     return found if kinds is None else [h for h in found if h.kind in kinds]
