@@ -137,3 +137,13 @@ def test_consent_events_cannot_be_changed_or_deleted(scope, loaded_db) -> None: 
             conn.execute(text(statement))
     with scope() as session:
         assert session.execute(select(func.count()).select_from(ConsentEvent)).scalar_one() == 1
+
+
+def test_expiring_writes_an_expired_event_once(scope) -> None:  # type: ignore[no-untyped-def]
+    with scope() as session:
+        _give(session, at=utcnow() - timedelta(days=400), expires_at=utcnow() - timedelta(days=35))
+        _give(session, purpose="service_updates", expires_at=utcnow() + timedelta(days=30))
+        assert ledger.expire_consents(session, actor="system:scheduler") == 1
+        assert ledger.expire_consents(session, actor="system:scheduler") == 0
+        records = ledger.export_for_subject(session, subject_id=7)
+    assert [r["dpv:hasConsentStatus"] for r in records][-1] == "dpv:ConsentExpired"

@@ -69,5 +69,16 @@ def withdraw(ref: RefArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
         console.print(f"withdrawn for {ref}: {', '.join(purposes) or 'nothing was given'}")
 
 
+@consent_app.command("expire")
+def expire(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Record an 'expired' event for every consent whose period ran out (run it daily)."""
+    with session_scope(db) as session:
+        count = ledger.expire_consents(session, actor=cli_actor())
+    if as_json:
+        print_json({"expired": count})
+    else:
+        console.print(f"{count} consent(s) expired")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(consent_app, name="consent")

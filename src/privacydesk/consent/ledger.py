@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from privacydesk import audit
@@ -382,3 +382,55 @@ def ledger_report(session: Session, *, now: datetime | None = None) -> LedgerRep
     counted = session.execute(select(ConsentEvent.channel, func.count()).group_by(ConsentEvent.channel))
     channels = {str(channel): int(n) for channel, n in counted}
     return LedgerReport(current, channels, sum(channels.values()))
+
+
+def expire_consents(session: Session, *, actor: str, now: datetime | None = None) -> int:
+    """Write an `expired` event for every consent whose period ran out (a daily job); returns how
+    many. Reading never needed it (a lapsed consent already counts as expired); the event makes the
+    lapse visible in the ledger and its exports."""
+    at = now or utcnow()
+    newest = select(func.max(ConsentEvent.id)).group_by(
+        ConsentEvent.subject_id, ConsentEvent.visitor_id, ConsentEvent.purpose
+    )
+    lapsed = session.execute(
+        select(ConsentEvent).where(
+            ConsentEvent.id.in_(newest),
+            ConsentEvent.state == ConsentState.GIVEN.value,
+            ConsentEvent.expires_at <= at,
+        )
+    ).scalars()
+    rows = [_expired_row(event, at, actor) for event in lapsed]
+    if rows:
+        session.execute(insert(ConsentEvent), rows)
+        audit.record(
+            session,
+            action=audit.Action.CONSENT_RECORDED,
+            actor=actor,
+            target_type="consent_batch",
+            details={"expired": len(rows), "first": rows[0]["record_id"], "last": rows[-1]["record_id"]},
+        )
+    return len(rows)
+
+
+def _expired_row(event: ConsentEvent, at: datetime, actor: str) -> dict[str, Any]:
+    return {
+        "record_id": str(uuid.uuid4()),
+        "subject_id": event.subject_id,
+        "visitor_id": event.visitor_id,
+        "purpose": event.purpose,
+        "state": ConsentState.EXPIRED.value,
+        "ground": event.ground,
+        "channel": event.channel,
+        "at": at,
+        "expires_at": None,
+        "register_version": event.register_version,
+        "consent_revision": event.consent_revision,
+        "notice_hash": event.notice_hash,
+        "language": event.language,
+        "evidence": {
+            "expired": event.record_id,
+            "expires_at": event.expires_at.isoformat() if event.expires_at else None,
+        },
+        "ip_prefix": None,
+        "actor": actor,
+    }
