@@ -16,12 +16,13 @@ from privacydesk.idcheck.regions import Box
 from privacydesk.idcheck.tokens import find_tokens, label_boxes, near_label
 
 LABELS = ("bsn", "persoonsnummer", "personalno", "burgerservicenummer")
-# Nine digits, optionally grouped 4.2.3 or 3.3.3 with dots, spaces or dashes; OCR look-alikes of digits
+# Nine digits, optionally grouped 4.2.3 or 3.3.3 with dots, spaces or dashes (OCR may add a space
+# beside a dot); OCR look-alikes of digits
 # are accepted and mapped before the 11-check.
 _D = r"[0-9OoIl]"
 PATTERN = re.compile(
-    rf"(?<![0-9A-Za-z]){_D}{{4}}[. -]?{_D}{{2}}[. -]?{_D}{{3}}(?![0-9A-Za-z])"
-    rf"|(?<![0-9A-Za-z]){_D}{{3}}[. -]{_D}{{3}}[. -]{_D}{{3}}(?![0-9A-Za-z])"
+    rf"(?<![0-9A-Za-z]){_D}{{4}}[. -]{{0,2}}{_D}{{2}}[. -]{{0,2}}{_D}{{3}}(?![0-9A-Za-z])"
+    rf"|(?<![0-9A-Za-z]){_D}{{3}}[. -]{{1,2}}{_D}{{3}}[. -]{{1,2}}{_D}{{3}}(?![0-9A-Za-z])"
 )
 _AS_DIGIT = str.maketrans("OoIl", "0011")
 

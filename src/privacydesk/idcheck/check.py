@@ -152,10 +152,9 @@ def _document_numbers(gray: np.ndarray, lines: list[Line]) -> list[docnumber.Doc
     hits = docnumber.find_document_numbers(lines)
     for label in [] if hits else label_boxes(lines, docnumber.LABELS)[:2]:
         h = max(10, label.height)
-        # the value sits below or beside; a bilingual label ("… / Document no.") may start far right of it
-        area = Box(label.x - 12 * h, label.y - h, label.width + 24 * h, 5 * h).clamped(
-            gray.shape[1], gray.shape[0]
-        )
+        # the label's whole line: the value sits below it or to its right
+        area = Box(label.x - 6 * h, label.y - h, label.width + 12 * h, 5 * h)
+        area = area.clamped(gray.shape[1], gray.shape[0])
         again = read_lines(gray[area.y : area.bottom, area.x : area.right], psm=6, whitelist=CODE_ALPHABET)
         hits = docnumber.find_document_numbers(_moved(again, None, area.x, area.y), beside_label=True)
         if hits:
@@ -171,14 +170,14 @@ def _text_findings(gray: np.ndarray, page: int) -> list[Finding]:
     def place(box: Box) -> Box:
         return map_back(box, inverse).scaled(1 / factor)
 
-    found = []
     zone = _find_mrz(level, lines)
-    if zone is not None:
-        found.append(Finding(Part.MRZ, page, place(zone[0]), zone[1]))
-    for hit in bsn.find_bsns(lines):
+    found = [] if zone is None else [Finding(Part.MRZ, page, place(zone[0]), zone[1])]
+    # A number inside the MRZ belongs to the MRZ finding: one box per part to cover.
+    outside = [line for line in lines if zone is None or not zone[0].holds_centre_of(line.box)]
+    for hit in bsn.find_bsns(outside):
         detail = "11-check valid, next to a BSN label" if hit.labelled else "11-check valid 9-digit number"
         found.append(Finding(Part.BSN, page, place(hit.box), detail))
-    for doc in _document_numbers(level, lines):
+    for doc in _document_numbers(level, outside):
         detail = "next to its label" if doc.labelled else "Dutch document-number pattern"
         found.append(Finding(Part.DOCUMENT_NUMBER, page, place(doc.box), detail))
     return found

@@ -15,10 +15,11 @@ from privacydesk.idcheck.ocr import Line
 from privacydesk.idcheck.regions import Box
 from privacydesk.idcheck.tokens import Token, find_tokens, label_boxes, near_label
 
-LABELS = ("documentnummer", "documentno", "docnr", "passportno", "paspoortnummer", "documentnumber")
-# As read: OCR may turn a Q or D into an O, a final 0 into an O, or a capital into a small letter
-# (T into l), so the pattern allows those.
-PATTERN = re.compile(r"(?<![0-9A-Z])[A-Z]{2}[A-Z0-9]{6}[0-9O](?![0-9A-Z])", re.IGNORECASE)
+# "document" alone too: OCR often reads only one half of "Documentnummer / Document no."
+LABELS = ("document", "docnr", "passportno", "paspoortnummer")
+# As read: OCR may turn a Q or D into an O, a final 0 into an O, a capital into a small letter
+# (T into l), or put a space after the two letters, so the pattern allows those.
+PATTERN = re.compile(r"(?<![0-9A-Z])[A-Z]{2} ?[A-Z0-9]{6}[0-9O](?![0-9A-Z])", re.IGNORECASE)
 LOOKALIKES = ")J|I!I(C[C$S@0"  # OCR's punctuation for letters and digits, as pairs
 VALID = re.compile(r"[A-Z]{2}[A-NP-Z0-9]{6}[0-9]")
 
@@ -32,8 +33,8 @@ class DocNumberHit:
 
 
 def normalise(text: str) -> str:
-    """OCR text of a document number: upper case, 'O' after the two letters read as zero."""
-    upper = text.upper()
+    """OCR text of a document number: upper case, no spaces, 'O' after the two letters read as zero."""
+    upper = text.upper().replace(" ", "")
     return upper[:2] + upper[2:].replace("O", "0")
 
 

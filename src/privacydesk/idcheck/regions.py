@@ -51,6 +51,10 @@ class Box:
         right, bottom = min(limit_w, self.right), min(limit_h, self.bottom)
         return Box(left, top, max(0, right - left), max(0, bottom - top))
 
+    def holds_centre_of(self, other: Box) -> bool:
+        cx, cy = other.x + other.width // 2, other.y + other.height // 2
+        return self.x <= cx <= self.right and self.y <= cy <= self.bottom
+
     def gap_to(self, other: Box) -> tuple[int, int]:
         """Horizontal and vertical distance between the two boxes (0 where they overlap)."""
         dx = max(0, max(self.x, other.x) - min(self.right, other.right))

@@ -43,14 +43,18 @@ def find_tokens(lines: list[Line], pattern: re.Pattern[str], *, lookalikes: str 
 
 
 def label_boxes(lines: list[Line], labels: tuple[str, ...]) -> list[Box]:
-    """Boxes of the lines' words that start one of `labels` (lower case, punctuation ignored)."""
+    """Boxes of the lines holding one of `labels` (lower case, punctuation ignored): the whole line,
+    as a bilingual label ("Documentnummer / Document no.") may be read with one half garbled."""
     found = []
     for line in lines:
         words = [re.sub(r"[^a-z]", "", w.text.lower()) for w in line.words]
-        for i, word in enumerate(words):
-            pair = word + (words[i + 1] if i + 1 < len(words) else "")
-            if any(word == label or pair.startswith(label) and len(word) >= 3 for label in labels):
-                found.append(line.words[i].box)
+        pairs = [word + (words[i + 1] if i + 1 < len(words) else "") for i, word in enumerate(words)]
+        if any(
+            w == label or len(w) >= 3 and p.startswith(label)
+            for w, p in zip(words, pairs, strict=True)
+            for label in labels
+        ):
+            found.append(line.box)
     return found
 
 
