@@ -150,6 +150,7 @@ def _customer(ctx: DemoContext, keyring: Keyring, number: int) -> Subject:
     if rng.random() < 0.2:
         subject.relationship_ended_on = ctx.today - timedelta(days=rng.randrange(30, 800))
     subject.last_contact_on = ctx.today - timedelta(days=rng.randrange(1, 700))
+    ctx.shared.setdefault("customer_contacts", []).append((name, email, phone))
     return subject
 
 
