@@ -27,7 +27,7 @@ from privacydesk.subject_requests.domain import Channel
 from privacydesk.subject_requests.intake import Intake, open_request
 from privacydesk.subject_requests.records import get_request
 from privacydesk.subjects import create_subject
-from tests.browser_support import chromium, live_server, run_axe, screenshot
+from tests.browser_support import ARTIFACTS, chromium, live_server, run_axe, screenshot
 from tests.idcheck.synthetic import Specimen
 
 pytestmark = pytest.mark.browser
@@ -123,6 +123,8 @@ def _accepted_then_decided(page: Any, w: Waiting, redacted: Specimen) -> None:
     screenshot(page, "idcheck-portal-accepted")
     kept = _kept_copy(w)
     assert kept.format == "JPEG"
+    ARTIFACTS.mkdir(exist_ok=True)
+    kept.save(ARTIFACTS / "idcheck-kept-watermarked.png")  # a generated specimen: nothing real
     pixels = np.asarray(kept.convert("RGB")).astype(int)
     assert ((pixels[..., 0] - pixels[..., 1] > 60) & (pixels[..., 0] - pixels[..., 2] > 40)).mean() > 0.02
     with w.db.session_scope() as session:
