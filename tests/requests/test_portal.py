@@ -144,3 +144,12 @@ def test_a_file_sent_to_the_request_form_is_refused(portal: Any, loaded_db: Data
     )
     assert answer.status_code == 413
     assert outbox(loaded_db) == []
+
+
+def test_following_a_request_often_is_fine_but_guessing_references_is_limited(
+    portal: Any, people: People
+) -> None:
+    ref = _ref(_file(portal, "jan.jansen@example.nl"))
+    assert all(portal.get(f"/privacy/request/{ref}").status_code == 200 for _ in range(25))
+    guesses = [portal.get(f"/privacy/request/{n:032x}").status_code for n in range(21)]
+    assert guesses[:20] == [404] * 20 and guesses[20] == 429

@@ -50,19 +50,25 @@ FIELD_LIMITS = {"email": 320, "name": 200, "phone": 40, "message": 5000, "target
 
 @dataclass
 class Limits:
-    """Per-process budgets: submissions per IP and per e-mail, code tries and new codes."""
+    """Per-process budgets: submissions per IP and per e-mail, guesses (codes, references, links) per
+    IP, new codes per request, and page views per IP."""
 
     submit_ip: RateLimiter
     submit_email: RateLimiter
     verify_ip: RateLimiter
     new_code: RateLimiter
+    views: RateLimiter
 
 
 def limits(request: Request) -> Limits:
     found = getattr(request.app.state, "request_limits", None)
     if found is None:
         found = Limits(
-            RateLimiter(10, 3600), RateLimiter(3, 3600), RateLimiter(20, 900), RateLimiter(3, 3600)
+            RateLimiter(10, 3600),
+            RateLimiter(3, 3600),
+            RateLimiter(20, 900),
+            RateLimiter(3, 3600),
+            RateLimiter(300, 900),
         )
         request.app.state.request_limits = found
     assert isinstance(found, Limits)
@@ -309,10 +315,16 @@ def _unknown(request: Request, lang: str, what: str) -> HTMLResponse:
 @public
 def request_status(request: Request, ref: str, lang: str = "nl", new: int = 0, sent: int = 0) -> Response:
     """Where a request stands; the code form while we wait for the requester's identity."""
-    lang = _lang(lang)
-    req = _load(request, ref) if limits(request).verify_ip.allow(f"ip:{_client(request)}") else None
-    if req is None:
-        return _unknown(request, lang, "status")
+    lang, lim, ip = _lang(lang), limits(request), f"ip:{_client(request)}"
+    if not lim.views.allow(ip):
+        return _notice(request, 429, lang, "slow_down")
+    req = _load(request, ref)
+    if req is None:  # a wrong reference counts as a guess, like a wrong code
+        return (
+            _unknown(request, lang, "status")
+            if lim.verify_ip.allow(ip)
+            else _notice(request, 429, lang, "slow_down")
+        )
     message = "new" if new else ("sent" if sent else None)
     return _status_page(request, req, lang, message=message)
 
@@ -471,7 +483,9 @@ def _claim(request: Request, token: str) -> Path | None:
 @public
 def download_answer(request: Request, token: str, lang: str = "nl") -> Response:
     """The answer, once, before the link expires; then the file is deleted."""
-    path = _claim(request, token[:100]) if limits(request).verify_ip.allow(f"ip:{_client(request)}") else None
+    if not limits(request).verify_ip.allow(f"ip:{_client(request)}"):
+        return _notice(request, 429, _lang(lang), "slow_down")
+    path = _claim(request, token[:100])
     if path is None:
         return _notice(request, 404, _lang(lang), "bad_link")
     return FileResponse(
