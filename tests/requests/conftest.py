@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,28 +13,13 @@ from privacydesk.config import Settings
 from privacydesk.register.load import load_register
 from privacydesk.register.model import Register
 from privacydesk.store.crypto import Keyring
-from privacydesk.store.db import Database, migrate
+from privacydesk.store.db import Database
 from privacydesk.subjects import create_subject
 from tests.conftest import OCQTO_REGISTER
 from tests.outbox.conftest import Mailbox
 from tests.outbox.conftest import smtp_server as smtp_server  # noqa: F401  (re-exported fixture)
 
 BASE_URL = "https://portal.example"
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """As tests/conftest.py's, but checkpointing outside a transaction (SQLAlchemy 2.1 autobegins)."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    db = Database(f"sqlite:///{path}")
-    migrate(db)
-    raw = db.engine.raw_connection()
-    try:
-        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        raw.close()
-    db.dispose()
-    return path
 
 
 @pytest.fixture
