@@ -80,7 +80,6 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     """Settings from (lowest first) privacydesk.toml, PRIVACYDESK_* variables, then `overrides`."""
     path = config_file or Path(os.environ.get("PRIVACYDESK_CONFIG", "privacydesk.toml"))
     values: dict[str, Any] = _toml_values(path) if path.is_file() else {}
-    env_names = {f"PRIVACYDESK_{name.upper()}" for name in Settings.model_fields}
     for name in Settings.model_fields:
         if f"PRIVACYDESK_{name.upper()}" in os.environ and name in values:
             del values[name]  # the environment wins over the file
@@ -89,9 +88,10 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         return Settings(**values)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "settings"
-        where = path if path.is_file() else "environment"
+        field = ".".join(str(p) for p in first["loc"])
+        where = str(path) if path.is_file() else "environment"
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        subject = f"setting '{field}' ({where})" if field else f"settings ({where})"
         raise UnusableInput(
-            f"setting '{field}' ({where}): {first['msg']}",
-            hint=f"see docs/configuration.md; environment names are {sorted(env_names)[0]}…",
+            f"{subject}: {reason}", hint="every setting is described in docs/configuration.md"
         ) from None
