@@ -430,6 +430,16 @@ def unlock_user(session: Session, *, user: StaffUser, actor: str) -> None:
     )
 
 
+def disable_user(session: Session, *, user: StaffUser, actor: str) -> None:
+    """Disable an account: its sessions and tokens stop working at once."""
+    if actor == actor_of(user):
+        raise Refused("you cannot disable your own account", hint="ask another owner or privacy officer")
+    user.active = False
+    audit.record(
+        session, action=audit.Action.USER_DISABLED, actor=actor, target_type="user", target_id=user.id
+    )
+
+
 def finish_login(session: Session, *, pending: WebSession, user: StaffUser) -> StartedSession:
     """After the second factor: end the half-logged-in session and start a full one with a new
     cookie (so a cookie planted before login is worth nothing)."""
