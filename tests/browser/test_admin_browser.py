@@ -108,6 +108,7 @@ ADMIN_PAGES = [
     ("admin-consent", "/admin/consent"),
     ("admin-retention", "/admin/retention"),
     ("admin-audit", "/admin/audit"),
+    ("admin-users", "/admin/users"),
     ("admin-tokens", "/admin/tokens"),
 ]
 
