@@ -7,6 +7,7 @@ personal data (no numbers, no names): only which part, where, and why it counts.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -146,17 +147,34 @@ def _find_mrz(gray: np.ndarray, lines: list[Line]) -> tuple[Box, str] | None:
     return zone, _mrz_detail([mrz.normalise(line.text) for line in candidates], fields)
 
 
-def _document_numbers(gray: np.ndarray, lines: list[Line]) -> list[docnumber.DocNumberHit]:
-    """Document numbers on the page; where a label was read but no number, the area right of and
-    below the label is read again in capitals and digits (OCR often garbles a lone code)."""
-    hits = docnumber.find_document_numbers(lines)
-    for label in [] if hits else label_boxes(lines, docnumber.LABELS)[:2]:
+def _beside_labels(
+    gray: np.ndarray, lines: list[Line], labels: tuple[str, ...], alphabet: str
+) -> Iterator[list[Line]]:
+    """The area right of and below each label line (at most two), read again in `alphabet` only:
+    OCR often garbles a lone code or number that it reads fine once told what characters to expect."""
+    for label in label_boxes(lines, labels)[:2]:
         h = max(10, label.height)
-        # the label's whole line: the value sits below it or to its right
-        area = Box(label.x - 6 * h, label.y - h, label.width + 12 * h, 5 * h)
+        area = Box(label.x - 6 * h, label.y - h // 2, label.width + 12 * h, 4 * h)
         area = area.clamped(gray.shape[1], gray.shape[0])
-        again = read_lines(gray[area.y : area.bottom, area.x : area.right], psm=6, whitelist=CODE_ALPHABET)
-        hits = docnumber.find_document_numbers(_moved(again, None, area.x, area.y), beside_label=True)
+        again = read_lines(gray[area.y : area.bottom, area.x : area.right], psm=6, whitelist=alphabet)
+        yield _moved(again, None, area.x, area.y)
+
+
+def _document_numbers(gray: np.ndarray, lines: list[Line]) -> list[docnumber.DocNumberHit]:
+    """Document numbers on the page, read again beside a label that stands without one."""
+    hits = docnumber.find_document_numbers(lines)
+    for again in [] if hits else _beside_labels(gray, lines, docnumber.LABELS, CODE_ALPHABET):
+        hits = docnumber.find_document_numbers(again, beside_label=True)
+        if hits:
+            break
+    return hits
+
+
+def _bsns(gray: np.ndarray, lines: list[Line]) -> list[bsn.BsnHit]:
+    """BSNs on the page, read again in digits beside a BSN label that stands without one."""
+    hits = bsn.find_bsns(lines)
+    for again in [] if hits else _beside_labels(gray, lines, bsn.LABELS, "0123456789."):
+        hits = [replace(hit, labelled=True) for hit in bsn.find_bsns(again)]
         if hits:
             break
     return hits
@@ -174,7 +192,7 @@ def _text_findings(gray: np.ndarray, page: int) -> list[Finding]:
     found = [] if zone is None else [Finding(Part.MRZ, page, place(zone[0]), zone[1])]
     # A number inside the MRZ belongs to the MRZ finding: one box per part to cover.
     outside = [line for line in lines if zone is None or not zone[0].holds_centre_of(line.box)]
-    for hit in bsn.find_bsns(outside):
+    for hit in _bsns(level, outside):
         detail = "11-check valid, next to a BSN label" if hit.labelled else "11-check valid 9-digit number"
         found.append(Finding(Part.BSN, page, place(hit.box), detail))
     for doc in _document_numbers(level, outside):
