@@ -120,3 +120,12 @@ def test_an_idle_session_ends_and_sends_staff_back_to_the_login(
             web.last_seen_at = web.last_seen_at - timedelta(minutes=31)
     response = client.get("/admin", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
+def test_over_https_the_session_cookie_is_secure(app: Any, loaded_db: Database, staff: Person) -> None:
+    from tests.web.conftest import TestClient
+
+    with TestClient(app, base_url="https://privacy.ocqto.example") as secure_client:
+        response = submit_password(secure_client, staff)
+    assert response.status_code == 303
+    assert "secure" in response.headers["set-cookie"].lower()

@@ -13,8 +13,10 @@ from privacydesk import auth
 from privacydesk.web.access import Principal
 
 SESSION_COOKIE = "pd_session"
+# img-src allows https: for the business's own logo (register: controller.branding.logo_url);
+# scripts, styles, frames and form targets stay same-origin only.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 HEADERS = {

@@ -29,7 +29,8 @@ TOO_MANY = "too many login attempts; wait a few minutes and try again"
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Secure cookies when served over HTTPS, also behind a proxy that terminates TLS."""
+    return request.url.scheme == "https" or str(request.app.state.settings.base_url).startswith("https:")
 
 
 def _client(request: Request) -> str:
