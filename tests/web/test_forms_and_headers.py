@@ -71,3 +71,7 @@ def test_a_crash_shows_a_plain_page_without_a_stack_trace(app: Any, client: Any)
     assert response.status_code == 500
     assert "Er ging bij ons iets mis" in response.text
     assert "Traceback" not in response.text and "secret detail" not in response.text
+
+
+def test_a_dutch_404_page_has_no_english_left_in_it(client: Any) -> None:
+    assert "Not Found" not in client.get("/does-not-exist").text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+from http import HTTPStatus
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -45,10 +46,19 @@ def error_page(request: Request, code: int, message: str | None = None) -> Respo
     """A page (or JSON) for an error, in the visitor's language, never with a stack trace."""
     if _wants_json(request):
         return JSONResponse({"detail": message or "error"}, status_code=code)
+    if message == _phrase(code):
+        message = None  # Starlette's bare "Not Found": the page says it better, in the right language
     template = "errors/5xx.html" if code >= 500 else "errors/4xx.html"
     return render(
         request, template, status_code=code, code=code, message=message, lang=page_language(request)
     )
+
+
+def _phrase(code: int) -> str | None:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return None
 
 
 def _status_of(exc: PrivacydeskError) -> int:
