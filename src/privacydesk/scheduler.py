@@ -21,9 +21,11 @@ from privacydesk import backup
 from privacydesk.config import Settings
 from privacydesk.errors import PrivacydeskError, UnusableInput
 from privacydesk.retention.run import RunSummary, run_retention
+from privacydesk.store.base import utcnow
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.db import Database, advisory_lock
 from privacydesk.store.models.retention import RetentionRun
+from privacydesk.subject_requests.identity import purge_stale_id_documents
 
 log = logging.getLogger("privacydesk.scheduler")
 RETENTION_LOCK = "privacydesk.retention.run"
@@ -66,6 +68,10 @@ def run_daily_retention(db: Database, settings: Settings, *, today: date) -> Run
         summary = run_retention(db, keyring=Keyring.from_settings(settings), today=today, actor=ACTOR)
     with db.session_scope() as session:
         backup.sync_erasure_log(session, path=backup.erasure_log_path(settings))
+        # ID copies never outlive the 7 days the statement allows, decided or not.
+        purged = purge_stale_id_documents(session, now=utcnow(), actor=ACTOR)
+    if purged:
+        log.info("%s ID copies deleted after 7 days without a decision", purged)
     log.info(
         "retention run %s: %s deleted, %s anonymised, %s subjects removed",
         summary.run_id,

@@ -107,3 +107,26 @@ def test_no_upload_form_and_no_upload_when_nobody_asked_for_a_copy(
         files={"document": ("id.png", b"\x89PNG", "image/png")},
     )
     assert answer.status_code == 404 and _documents(loaded_db) == 0
+
+
+def test_an_undecided_id_copy_is_deleted_after_seven_days_and_the_deletion_is_a_step(
+    portal: Any, loaded_db: Database, keyring: Keyring, register: Register, people: People
+) -> None:
+    from datetime import timedelta
+
+    from privacydesk.store.base import utcnow
+
+    ref = _asked(loaded_db, keyring, register, people)
+    _upload(portal, ref, make_specimen("card", frozenset(), "flat", seed=23).data, "id.png")
+    assert _documents(loaded_db) == 1
+    with loaded_db.session_scope() as session:
+        assert (
+            identity.purge_stale_id_documents(session, now=utcnow() + timedelta(days=6), actor="system:t")
+            == 0
+        )
+        assert (
+            identity.purge_stale_id_documents(session, now=utcnow() + timedelta(days=8), actor="system:t")
+            == 1
+        )
+    assert _documents(loaded_db) == 0
+    assert "identity.document_deleted" in audit_actions(loaded_db)

@@ -68,3 +68,14 @@ def test_a_form_without_its_csrf_token_is_refused(
 ) -> None:
     log_in(client, loaded_db, privacy_officer)
     assert _new(client, "forged").status_code == 403
+
+
+def test_today_counts_down_to_the_ap_deadline_and_lists_broken_promises(
+    client: Any, loaded_db: Database, privacy_officer: Person
+) -> None:
+    logged = log_in(client, loaded_db, privacy_officer)
+    created = _new(client, logged.csrf)
+    today = re.sub(r"\s+", " ", client.get("/admin").text)
+    ref = created.headers["location"].rsplit("/", 1)[1]
+    assert f"Breach {ref}</a>:" in today and "hours left</strong> of the 72" in today
+    assert "Is the statement true?" in today

@@ -377,3 +377,32 @@ def decide_id_document(
         note=note,
     )
     return request
+
+
+ID_COPY_MAX_AGE = timedelta(days=7)
+
+
+def purge_stale_id_documents(session: Session, *, now: datetime, actor: str) -> int:
+    """Delete every ID copy kept longer than 7 days without a decision (the latest the statement
+    allows); each deletion is a step of its request and an audit entry. Returns how many went."""
+    cutoff = now - ID_COPY_MAX_AGE
+    stale = list(
+        session.execute(select(IdentityDocument).where(IdentityDocument.uploaded_at < cutoff)).scalars()
+    )
+    by_request: dict[int, int] = {}
+    for doc in stale:
+        by_request[doc.request_id] = by_request.get(doc.request_id, 0) + 1
+        session.delete(doc)
+    session.flush()
+    for request_id, count in by_request.items():
+        request = session.get(SubjectRequest, request_id)
+        if request is not None:
+            add_step(
+                session,
+                request=request,
+                step="id_copy_deleted",
+                action=audit.Action.IDENTITY_DOCUMENT_DELETED,
+                actor=actor,
+                details={"documents": count, "reason": "kept 7 days without a decision"},
+            )
+    return len(stale)

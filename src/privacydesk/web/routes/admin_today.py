@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session
 
 from privacydesk import audit
 from privacydesk.auth import Permission, can
+from privacydesk.breaches.service import assessment, list_breaches
+from privacydesk.check.run import check_now
 from privacydesk.errors import NotFound, PrivacydeskError
 from privacydesk.register.service import current_register
 from privacydesk.retention.plan import plan_retention
 from privacydesk.scan import findings
+from privacydesk.store.base import utcnow
 from privacydesk.subject_requests import lifecycle
 from privacydesk.subject_requests.domain import Status
 from privacydesk.subject_requests.fulfil.processor_tasks import complete_processor_task, list_processor_tasks
@@ -39,6 +42,20 @@ class Today:
     retention_overdue: int = 0
     tasks: list[Any] = field(default_factory=list)
     findings: list[Any] = field(default_factory=list)
+    breaches: list[tuple[Any, float]] = field(default_factory=list)  # (breach, hours left to tell the AP)
+    broken_promises: list[Any] | None = None  # failed checks of `privacydesk check`
+
+
+def _breach_part(session: Session, today: Today) -> None:
+    _, reg = current_register(session)
+    for breach in list_breaches(session):
+        advice = assessment(reg, breach)
+        if advice.notify_ap and breach.ap_notified_at is None and breach.closed_at is None:
+            today.breaches.append((breach, round((advice.deadline - utcnow()).total_seconds() / 3600, 1)))
+
+
+def _promises_part(session: Session, today: Today, day: date, settings: Any) -> None:
+    today.broken_promises = check_now(session, today=day, settings=settings).failed
 
 
 def _requests_part(session: Session, today: Today, day: date) -> None:
@@ -55,8 +72,12 @@ def _retention_part(session: Session, today: Today, day: date) -> None:
     today.retention_overdue = sum(r.overdue for r in plan.rules)
 
 
-def _today(session: Session, principal: Principal, day: date) -> Today:
+def _today(session: Session, principal: Principal, day: date, settings: Any) -> Today:
     today = Today()
+    if can(principal.role, Permission.MANAGE_BREACHES):
+        _breach_part(session, today)
+    if can(principal.role, Permission.VIEW_REPORTS):
+        _promises_part(session, today, day, settings)
     if can(principal.role, Permission.HANDLE_REQUESTS):
         _requests_part(session, today, day)
     if can(principal.role, Permission.VIEW_REPORTS):
@@ -74,7 +95,7 @@ def today(request: Request, principal: Annotated[Principal, Depends(require_logi
         version, reg = current_register(session)
         seq, head_hash = audit.head(session)
         number = version.number
-        work = _today(session, principal, date.today())
+        work = _today(session, principal, date.today(), request.app.state.settings)
     return render(
         request,
         "admin_today.html",
