@@ -93,3 +93,14 @@ def test_a_heic_photo_from_a_phone_is_checked(readable_card: Specimen) -> None:
         pytest.skip(f"this pillow-heif cannot encode HEIC here: {exc}")
     result = check_id_document(buffer.getvalue(), filename="IMG_0001.HEIC")
     assert {Part.MRZ, Part.PHOTO} <= set(result.parts)
+
+
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_loosened_pillow(
+    readable_card: Specimen, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what importing WeasyPrint does
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(readable_card.data)).convert("RGB").save(buffer, format="JPEG")
+    assert "damaged" in _refusal(buffer.getvalue()[: len(buffer.getvalue()) // 2], "half.jpg").message

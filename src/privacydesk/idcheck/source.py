@@ -87,9 +87,22 @@ def _open(data: bytes, filename: str) -> Image.Image:
             raise _corrupt(filename) from None
 
 
+def _complete(image: Image.Image, data: bytes) -> bool:
+    """Whether the file is whole. Checked here, not left to Pillow: WeasyPrint sets Pillow's global
+    LOAD_TRUNCATED_IMAGES on import, after which a cut-off JPEG or PNG decodes without an error."""
+    tail = data[-4096:].rstrip(b"\x00\r\n ")
+    if image.format == "JPEG":
+        return tail.endswith(b"\xff\xd9")
+    if image.format == "PNG":
+        return b"IEND" in tail
+    return True
+
+
 def decode_image(data: bytes, *, filename: str) -> Image.Image:
     """Decode image bytes into an RGB image whose longest side is at most WORK_SIDE."""
     image = _open(data, filename)
+    if not _complete(image, data):
+        raise _corrupt(filename)
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise _too_many_pixels(filename)
