@@ -27,6 +27,10 @@ from privacydesk.register.service import store_register_version
 from privacydesk.store.base import Base
 from privacydesk.store.db import Database, import_all_models, migrate
 
+# Rich reads COLUMNS once, when the CLI's console is created at import: without a terminal it would
+# squeeze tables to 80 columns. Set before any test module imports the CLI.
+os.environ.setdefault("COLUMNS", "200")
+
 ROOT = Path(__file__).resolve().parents[1]
 OCQTO_REGISTER = ROOT / "examples" / "ocqto" / "register.yaml"
 SHARED = ROOT.parent / "shared"

@@ -1,6 +1,6 @@
 """A demo mailbox: customers writing to Ocqto Support and its answers, written as a real mbox file
-and brought in through `import mail` — so messages link to their senders, to people whose phone
-numbers appear in a body, and a BSN someone sent becomes a finding to resolve."""
+and brought in through `import mail` — so messages link to their senders and to people whose phone
+numbers appear in a body. (The message with a BSN in it is planted by demo/findings.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from privacydesk.demo import DemoContext
-from privacydesk.imports.batch import file_digest
 from privacydesk.imports.mail import import_mail
 from privacydesk.store.crypto import Keyring
 
@@ -24,19 +23,15 @@ SUBJECTS = (
     ("Question about the quarterly report", "Hello,\n\nCould you send me the quarterly overview?\n"),
     ("Nieuwe klant voor mij bellen", "Hoi,\n\nWil je {other} bellen op {phone}? Het gaat om een offerte.\n"),
 )
-BSN_MAIL = (
-    "Gegevens voor de belastingaangifte",
-    "Hierbij mijn gegevens voor de aangifte. BSN: 111222333. Groet!\n",
-)
 
 
-def _message(sender: str, to: str, subject: str, body: str, when: datetime, n: int) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, to, subject
-    message["Date"] = format_datetime(when)
-    message["Message-ID"] = f"<demo-{n}@ocqto.example>"
-    message.set_content(body)
-    return message
+def message(sender: str, to: str, subject: str, body: str, when: datetime, n: int) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, to, subject
+    mail["Date"] = format_datetime(when)
+    mail["Message-ID"] = f"<demo-{n}@ocqto.example>"
+    mail.set_content(body)
+    return mail
 
 
 def _write_mbox(ctx: DemoContext, path: str) -> int:
@@ -49,27 +44,9 @@ def _write_mbox(ctx: DemoContext, path: str) -> int:
         subject, body = SUBJECTS[i % len(SUBJECTS)]
         other = people[(i + 7) % len(people)]
         body = body.format(other=other[0], phone=other[2])
-        box.add(_message(f"{name} <{email}>", office, subject, body, when, n := n + 1))
-        box.add(
-            _message(
-                office,
-                email,
-                f"Re: {subject}",
-                "Dank je wel, we nemen contact op.\n",
-                when + timedelta(hours=3),
-                n := n + 1,
-            )
-        )
-    name, email, _ = people[5]
-    box.add(
-        _message(
-            f"{name} <{email}>",
-            office,
-            *BSN_MAIL,
-            datetime.combine(ctx.today - timedelta(days=2), time(9), tzinfo=UTC),
-            n := n + 1,
-        )
-    )
+        box.add(message(f"{name} <{email}>", office, subject, body, when, n := n + 1))
+        reply = "Dank je wel, we nemen contact op.\n"
+        box.add(message(office, email, f"Re: {subject}", reply, when + timedelta(hours=3), n := n + 1))
     box.flush()
     box.close()
     return n
@@ -79,7 +56,6 @@ def seed(ctx: DemoContext) -> None:
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = ctx.settings.data_dir / "demo-mailbox.mbox"
     count = _write_mbox(ctx, str(path))
-    file_digest(path)
     summary = import_mail(
         ctx.session,
         keyring=Keyring.from_settings(ctx.settings),
@@ -88,7 +64,4 @@ def seed(ctx: DemoContext) -> None:
         actor=ctx.actor,
         today=ctx.today,
     )
-    ctx.notes.append(
-        f"demo mailbox: {count} messages imported from {path.name} "
-        f"({summary.records} links; a BSN in one of them is a finding to resolve)"
-    )
+    ctx.notes.append(f"demo mailbox: {count} messages imported from {path.name} ({summary.records} links)")
