@@ -51,6 +51,11 @@ def ap_form(register: Register, breach: Breach, advice: Assessment) -> list[tupl
     ]
 
 
+def _sentence(text: str) -> str:
+    """Text that ends a sentence in the letter, without a doubled full stop."""
+    return text.strip().rstrip(".")
+
+
 def people_letter(register: Register, breach: Breach, lang: str = "nl") -> str:
     """The letter to the people affected (art. 34(2)): what happened, what it may mean, what we did,
     what they can do, whom to contact."""
@@ -60,8 +65,8 @@ def people_letter(register: Register, breach: Breach, lang: str = "nl") -> str:
         return (
             "Dear Sir or Madam,\n\nWe are writing to tell you about an incident involving your personal data "
             f"at {c.display_name}.\n\nWhat happened: {breach.description}\nKind of incident: {nature}.\n"
-            f"Possible consequences for you: {breach.consequences or 'none we can see yet'}.\n"
-            f"What we have done: {breach.measures or 'we are investigating'}.\n\n"
+            f"Possible consequences for you: {_sentence(breach.consequences) or 'none we can see yet'}.\n"
+            f"What we have done: {_sentence(breach.measures) or 'we are investigating'}.\n\n"
             "Please be alert to unexpected messages that ask for your details or payment. If you have "
             f"questions, contact {c.dpo.name} at {c.dpo.email}"
             + (f" or {c.dpo.phone}" if c.dpo.phone else "")
@@ -72,8 +77,8 @@ def people_letter(register: Register, breach: Breach, lang: str = "nl") -> str:
     return (
         f"Beste heer, mevrouw,\n\nWe laten je weten dat er bij {c.display_name} een incident is geweest met "
         f"jouw persoonsgegevens.\n\nWat er gebeurde: {breach.description}\nSoort incident: {nature}.\n"
-        f"Mogelijke gevolgen voor jou: {breach.consequences or 'we zien nu geen specifieke gevolgen'}.\n"
-        f"Wat we hebben gedaan: {breach.measures or 'we onderzoeken het'}.\n\n"
+        f"Mogelijke gevolgen voor jou: {_sentence(breach.consequences) or 'geen die we nu zien'}.\n"
+        f"Wat we hebben gedaan: {_sentence(breach.measures) or 'we onderzoeken het'}.\n\n"
         "Let op onverwachte berichten die om je gegevens of om een betaling vragen. Heb je vragen, neem dan "
         f"contact op met {c.dpo.name} via {c.dpo.email}"
         + (f" of {c.dpo.phone}" if c.dpo.phone else "")
