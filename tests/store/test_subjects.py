@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -36,6 +37,19 @@ JAN = {
 def _jan(session, keyring: Keyring, register: Register):  # type: ignore[no-untyped-def]
     return create_subject(
         session, keyring=keyring, register=register, subject_type="customer", identifiers=JAN, actor="test"
+    )
+
+
+def _add(session: Any, keyring: Keyring, register: Register, subject: Any, **values: Any) -> Any:
+    """Store a value the person gave us themselves (the tests' usual record)."""
+    return add_record(
+        session,
+        keyring=keyring,
+        register=register,
+        subject=subject,
+        source="data_subject",
+        actor="t",
+        **values,
     )
 
 
@@ -96,17 +110,15 @@ def test_a_record_the_register_does_not_allow_is_refused_at_the_door(
     with loaded_db.session_scope() as session:
         jan = _jan(session, keyring, register)
         with pytest.raises(Refused, match=message):
-            add_record(
+            _add(
                 session,
-                keyring=keyring,
-                register=register,
-                subject=jan,
+                keyring,
+                register,
+                jan,
                 kind="contact",
                 category=category,
                 purpose=purpose,
-                source="data_subject",
                 payload={"x": "y"},
-                actor="t",
             )
 
 
@@ -114,17 +126,15 @@ def test_a_bsn_in_a_value_is_refused(loaded_db: Database, keyring: Keyring, regi
     with loaded_db.session_scope() as session:
         jan = _jan(session, keyring, register)
         with pytest.raises(Refused, match="BSN"):
-            add_record(
+            _add(
                 session,
-                keyring=keyring,
-                register=register,
-                subject=jan,
+                keyring,
+                register,
+                jan,
                 kind="note",
                 category="correspondence",
                 purpose="service_contact",
-                source="data_subject",
                 payload={"body": "111222333"},
-                actor="t",
             )
 
 
@@ -135,18 +145,16 @@ def test_a_fiscal_record_expires_seven_years_after_the_end_of_its_year(
 
     with loaded_db.session_scope() as session:
         jan = _jan(session, keyring, register)
-        record = add_record(
+        record = _add(
             session,
-            keyring=keyring,
-            register=register,
-            subject=jan,
+            keyring,
+            register,
+            jan,
             kind="invoice",
             category="invoices",
             purpose="tax",
-            source="data_subject",
             payload={"number": "2026-001", "amount": "121.00"},
             event_on=date(2026, 3, 5),
-            actor="t",
         )
         assert record.expires_on == date(2033, 12, 31)
 
@@ -156,17 +164,15 @@ def test_rectification_keeps_the_old_value_in_history(
 ) -> None:
     with loaded_db.session_scope() as session:
         jan = _jan(session, keyring, register)
-        record = add_record(
+        record = _add(
             session,
-            keyring=keyring,
-            register=register,
-            subject=jan,
+            keyring,
+            register,
+            jan,
             kind="contact",
             category="address",
             purpose="delivery",
-            source="data_subject",
             payload={"street": "Dorpsstraat 1", "city": "Dirksland"},
-            actor="t",
         )
         rectify_record(
             session, keyring=keyring, record_id=record.id, changes={"street": "Dorpsstraat 3"}, actor="t"
@@ -181,17 +187,15 @@ def test_destroying_the_key_makes_every_sealed_value_unreadable(
 ) -> None:
     with loaded_db.session_scope() as session:
         jan = _jan(session, keyring, register)
-        record = add_record(
+        record = _add(
             session,
-            keyring=keyring,
-            register=register,
-            subject=jan,
+            keyring,
+            register,
+            jan,
             kind="contact",
             category="bank_account",
             purpose="payment",
-            source="data_subject",
             payload={"iban": "NL91ABNA0417164300"},
-            actor="t",
         )
         destroy_subject_key(session, subject_id=jan.id, actor="t")
         with pytest.raises(KeyDestroyed):
@@ -203,17 +207,15 @@ def test_deleting_a_subject_removes_their_records_and_keeps_only_pseudonyms_in_t
 ) -> None:
     with loaded_db.session_scope() as session:
         jan = _jan(session, keyring, register)
-        add_record(
+        _add(
             session,
-            keyring=keyring,
-            register=register,
-            subject=jan,
+            keyring,
+            register,
+            jan,
             kind="contact",
             category="email",
             purpose="payment",
-            source="data_subject",
             payload={"email": "jan.jansen@example.nl"},
-            actor="t",
         )
         delete_subject(session, subject_id=jan.id, actor="t")
         assert session.execute(select(Record)).first() is None
@@ -230,17 +232,15 @@ def test_the_sqlite_file_holds_no_plaintext_iban_name_or_email(
         pytest.skip("a raw-file check applies to SQLite")
     with loaded_db.session_scope() as session:
         jan = _jan(session, keyring, register)
-        add_record(
+        _add(
             session,
-            keyring=keyring,
-            register=register,
-            subject=jan,
+            keyring,
+            register,
+            jan,
             kind="contact",
             category="bank_account",
             purpose="payment",
-            source="data_subject",
             payload={"iban": "NL91ABNA0417164300"},
-            actor="t",
         )
     path = Path(db_url.removeprefix("sqlite:///"))
     raw = path.read_bytes() + (
@@ -261,17 +261,15 @@ def test_a_note_starts_its_last_contact_clock_when_it_is_stored_and_a_contact_li
 
     with loaded_db.session_scope() as session:
         jan = _jan(session, keyring, register)
-        note = add_record(
+        note = _add(
             session,
-            keyring=keyring,
-            register=register,
-            subject=jan,
+            keyring,
+            register,
+            jan,
             kind="call_note",
             category="correspondence",
             purpose="service_contact",
-            source="data_subject",
             payload={"note": "Belde over de planning."},
-            actor="t",
         )
         today = utcnow().date()
         assert note.event_on == today

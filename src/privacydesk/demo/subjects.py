@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from random import Random
+from typing import Any
 
 from stdnum import iban as stdnum_iban
 
@@ -87,6 +88,13 @@ def _phone(rng: Random) -> str:
     return f"06{rng.randrange(1, 6)}{rng.randrange(1_000_000, 9_999_999)}"  # Dutch mobiles are 061-065
 
 
+def _keep(ctx: DemoContext, keyring: Keyring, subject: Subject, **values: Any) -> None:
+    """Store a demo value through the real service (the register refuses what it does not allow)."""
+    add_record(
+        ctx.session, keyring=keyring, register=ctx.register, subject=subject, actor=ctx.actor, **values
+    )
+
+
 def _customer(ctx: DemoContext, keyring: Keyring, number: int) -> Subject:
     rng = ctx.rng
     first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -119,33 +127,29 @@ def _customer(ctx: DemoContext, keyring: Keyring, number: int) -> Subject:
         ("bank_account", "payment", {"iban": iban}),
     ]
     for category, purpose, payload in values:
-        add_record(
-            ctx.session,
-            keyring=keyring,
-            register=ctx.register,
-            subject=subject,
+        _keep(
+            ctx,
+            keyring,
+            subject,
             kind="contact",
             category=category,
             purpose=purpose,
             source="data_subject",
             payload=payload,
             event_on=since,
-            actor=ctx.actor,
         )
     _invoices(ctx, keyring, subject, since, iban)
     if rng.random() < 0.5:
-        add_record(
-            ctx.session,
-            keyring=keyring,
-            register=ctx.register,
-            subject=subject,
+        _keep(
+            ctx,
+            keyring,
+            subject,
             kind="call_note",
             category="correspondence",
             purpose="service_contact",
             source="data_subject",
             payload={"note": rng.choice(NOTES)},
             event_on=ctx.today - timedelta(days=rng.randrange(1, 900)),
-            actor=ctx.actor,
         )
     if rng.random() < 0.2:
         subject.relationship_ended_on = ctx.today - timedelta(days=rng.randrange(30, 800))
@@ -159,11 +163,10 @@ def _invoices(ctx: DemoContext, keyring: Keyring, subject: Subject, since: date,
     while day < ctx.today:
         n += 1
         amount = f"{ctx.rng.randrange(45, 1800)}.{ctx.rng.randrange(0, 100):02d}"
-        add_record(
-            ctx.session,
-            keyring=keyring,
-            register=ctx.register,
-            subject=subject,
+        _keep(
+            ctx,
+            keyring,
+            subject,
             kind="invoice",
             category="invoices",
             purpose="tax",
@@ -175,7 +178,6 @@ def _invoices(ctx: DemoContext, keyring: Keyring, subject: Subject, since: date,
                 "iban": iban,
             },
             event_on=day,
-            actor=ctx.actor,
         )
         day += timedelta(days=ctx.rng.randrange(90, 400))
 
@@ -194,17 +196,15 @@ def _contact_list(ctx: DemoContext, keyring: Keyring, owner: Subject, size: int)
             actor=ctx.actor,
         )
         for category, payload in (("name", {"name": name}), ("phone", {"phone": phone})):
-            add_record(
-                ctx.session,
-                keyring=keyring,
-                register=ctx.register,
-                subject=contact,
+            _keep(
+                ctx,
+                keyring,
+                contact,
                 kind="contact_list_entry",
                 category=category,
                 purpose="customer_contacts",
                 source="customer_app_import",
                 payload=payload,
-                actor=ctx.actor,
             )
 
 
@@ -223,18 +223,16 @@ def seed(ctx: DemoContext) -> None:
             identifiers={"name": [name], "email": [f"prospect{n}@example.com"]},
             actor=ctx.actor,
         )
-        add_record(
-            ctx.session,
-            keyring=keyring,
-            register=ctx.register,
-            subject=prospect,
+        _keep(
+            ctx,
+            keyring,
+            prospect,
             kind="contact",
             category="email",
             purpose="service_contact",
             source="data_subject",
             payload={"email": f"prospect{n}@example.com"},
             event_on=ctx.today,
-            actor=ctx.actor,
         )
     ctx.shared["customers"] = [c.id for c in customers]
     audit.record(
