@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from privacydesk.errors import NotFound, UnusableInput
 from privacydesk.identifiers import InvalidIdentifier, normalise
 from privacydesk.imports.batch import Summary, file_digest, finish_batch, start_batch
-from privacydesk.imports.bulk import BulkWriter, Item
+from privacydesk.imports.bulk import CHUNK, BulkWriter, Draft, Drafter, Item
+from privacydesk.imports.pipeline import can_fork, in_child
 from privacydesk.imports.vcard import Contact, read_vcards
 from privacydesk.register.model import Register
 from privacydesk.store.crypto import Keyring
@@ -24,6 +25,7 @@ from privacydesk.subjects import default_purpose, find_by_identifier
 
 SUBJECT_TYPE = "customer_contact"
 SOURCE = "customer_app_import"
+PARALLEL_BYTES = 1 << 20  # about 5,000 cards: below that a child process costs more than it saves
 
 
 def _google_rows(text: str) -> Iterator[Contact]:
@@ -74,7 +76,7 @@ def read_contacts(path: Path) -> Iterator[Contact]:
     )
 
 
-def _pairs(contact: Contact, where: str, summary: Summary) -> list[tuple[str, str]]:
+def _pairs(contact: Contact, where: str, skipped: list[str]) -> list[tuple[str, str]]:
     """Normalised identifiers; values that are not valid are reported, not stored."""
     pairs: list[tuple[str, str]] = []
     for kind, values in (("name", [contact.name]), ("email", contact.emails), ("phone", contact.phones)):
@@ -84,7 +86,7 @@ def _pairs(contact: Contact, where: str, summary: Summary) -> list[tuple[str, st
             try:
                 norm = normalise(kind, value)
             except InvalidIdentifier as exc:
-                summary.skipped.append(f"{where}: {exc.field}: {exc.reason}; that value not imported")
+                skipped.append(f"{where}: {exc.field}: {exc.reason}; that value not imported")
                 continue
             if (kind, norm) not in pairs:
                 pairs.append((kind, norm))
@@ -100,37 +102,61 @@ def import_contacts(
     owner_email: str,
     today: date,
     actor: str,
+    parallel: bool | None = None,
 ) -> Summary:
-    """Import one contact-list file for the customer with `owner_email`, in the caller's transaction."""
+    """Import one contact-list file for the customer with `owner_email`, in the caller's transaction.
+
+    `parallel` reads and seals the cards in a child process while this one writes (None: for files
+    of PARALLEL_BYTES or more, when there is a second core).
+    """
     owners = find_by_identifier(session, keyring=keyring, kind="email", value=owner_email)
     owner = next((s for s in owners if s.subject_type == "customer"), None)
     if owner is None:
         raise NotFound("no customer with that e-mail address", hint="import or add the customer first")
     digest = file_digest(path)
-    contacts = list(read_contacts(path))  # parse all first: a broken card refuses the whole file
     batch = start_batch(session, kind="contacts", path=path, digest=digest)
     summary = Summary(str(path))
+    writer = BulkWriter(
+        session, keyring, register, SUBJECT_TYPE, SOURCE, f"import:{batch.id}", owner_id=owner.id
+    )
     purposes = {
         c: default_purpose(register, category=c, subject_type=SUBJECT_TYPE)
         for c in ("name", "email", "phone")
     }
-    writer = BulkWriter(
-        session, keyring, register, SUBJECT_TYPE, SOURCE, f"import:{batch.id}", owner_id=owner.id
-    )
-    for contact in contacts:
-        item = _item(contact, f"{path.name}:{contact.line}", summary, purposes)
-        if item is not None:
-            writer.add(item)
+    if parallel is None:
+        parallel = can_fork() and path.stat().st_size >= PARALLEL_BYTES
+    chunks = _draft_chunks(path, writer.drafter, purposes)
+    # A broken card refuses the whole file: its error ends the loop and the transaction rolls back.
+    for drafts, skipped in in_child(lambda: chunks) if parallel else chunks:
+        summary.skipped += skipped
+        for draft in drafts:
+            writer.add_draft(draft)
     writer.flush()
     summary.added, summary.matched, summary.records = writer.added, writer.matched, writer.records
     finish_batch(session, batch=batch, summary=summary, actor=actor)
     return summary
 
 
-def _item(contact: Contact, where: str, summary: Summary, purposes: dict[str, str]) -> Item | None:
-    pairs = _pairs(contact, where, summary)
+def _draft_chunks(
+    path: Path, drafter: Drafter, purposes: dict[str, str]
+) -> Iterator[tuple[list[Draft], list[str]]]:
+    """The file's cards as drafts, CHUNK at a time, each chunk with the reasons values were skipped."""
+    drafts: list[Draft] = []
+    skipped: list[str] = []
+    for contact in read_contacts(path):
+        item = _item(contact, f"{path.name}:{contact.line}", skipped, purposes)
+        if item is not None:
+            drafts.append(drafter.draft(item))
+        if len(drafts) >= CHUNK:
+            yield drafts, skipped
+            drafts, skipped = [], []
+    yield drafts, skipped
+
+
+def _item(contact: Contact, where: str, skipped: list[str], purposes: dict[str, str]) -> Item | None:
+    pairs = _pairs(contact, where, skipped)
     if not any(k in ("email", "phone") for k, _ in pairs) and not contact.name:
-        summary.skipped.append(f"{where}: no name, e-mail or phone; card not imported")
+        skipped.append(f"{where}: no name, e-mail or phone; card not imported")
         return None
     values: list[tuple[str, str, str, dict[str, Any], date | None]] = []
     if contact.name:

@@ -54,8 +54,13 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         yield start, current
 
 
+_ENCODED = ("CHARSET=", "ENCODING=", "QUOTED-PRINTABLE", "BASE64")
+
+
 def _decode_value(params: list[str], value: str) -> str:
     upper = [p.upper() for p in params]
+    if value.isascii() and not any(p.startswith(_ENCODED) for p in upper):
+        return value  # plain ASCII in the default UTF-8: nothing to decode (most values)
     charset = next((p.split("=", 1)[1] for p in upper if p.startswith("CHARSET=")), "UTF-8")
     # The file was read as latin-1, so encoding back to latin-1 gives the exact original bytes.
     data: bytes = value.encode("latin-1", "replace")
@@ -74,6 +79,9 @@ def _decode_value(params: list[str], value: str) -> str:
 
 def split_property(line: str) -> tuple[str, str] | None:
     """(name and parameters, value): split at the first colon outside double quotes."""
+    colon = line.find(":")
+    if colon >= 0 and '"' not in line[:colon]:
+        return line[:colon], line[colon + 1 :]  # no quote before the first colon (nearly every line)
     quoted = False
     for i, char in enumerate(line):
         if char == '"':
