@@ -237,21 +237,48 @@ class NewEntry:
 def record_many(session: Session, entries: Sequence[NewEntry], *, at: datetime | None = None) -> int:
     """Append many entries in one statement (bulk work such as a retention run); the chain is the
     same as if `record` had been called for each. Returns the newest entry's number."""
+    batch = chain(entries, *lock_head(session), at=at)
+    append(session, batch)
+    return batch.last_seq
+
+
+def lock_head(session: Session) -> tuple[int, str]:
+    """Take the chain for the rest of the transaction and return its head (number, hash), for
+    `chain` and `append`: between the two, nothing else can append."""
     _lock_chain(session)
-    seq, prev = head(session)
+    return head(session)
+
+
+@dataclass(frozen=True)
+class Chained:
+    """Entries hashed onto a known head, ready for `append`."""
+
+    rows: list[tuple[Any, ...]]
+    when: datetime
+    last_seq: int
+
+
+def chain(entries: Iterable[NewEntry], seq: int, prev: str, *, at: datetime | None = None) -> Chained:
+    """Hash `entries` onto the head (seq, prev). Pure computation with no session, so a bulk writer
+    may run it on another thread while its own statements run."""
     when = (at or utcnow()).astimezone(UTC)
     stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format; hashed via the fast path
-    rows = []
+    at_iso, rows = _at_iso(stamp), []
     for item in entries:
         seq += 1
-        target = None if item.target_id is None else str(item.target_id)
-        details = item.details or {}
-        row = (seq, stamp, item.actor, str(item.action), item.target_type, target, item.reason, details, prev)
-        prev = hashlib.sha256(raw_canonical(row)).hexdigest()
-        rows.append((*row[:7], json.dumps(details), row[8], prev))
-    if rows:
-        _insert_raw(session, rows, when)
-    return seq
+        action, target = str(item.action), None if item.target_id is None else str(item.target_id)
+        details = _DETAILS.encode(item.details or {})  # canonical, and stored as it was hashed
+        fields = (item.actor, action, item.target_type, target, item.reason)
+        entry_hash = hashlib.sha256(_canonical(seq, at_iso, *fields, details, prev)).hexdigest()
+        rows.append((seq, stamp, *fields, details, prev, entry_hash))
+        prev = entry_hash
+    return Chained(rows, when, seq)
+
+
+def append(session: Session, batch: Chained) -> None:
+    """Insert entries from `chain`, in the transaction that took `lock_head`."""
+    if batch.rows:
+        _insert_raw(session, batch.rows, batch.when)
 
 
 def _insert_raw(session: Session, rows: list[tuple[Any, ...]], when: datetime) -> None:
@@ -326,10 +353,34 @@ def _details_json(value: str | dict[str, Any] | None) -> str:
 def raw_canonical(row: Sequence[Any]) -> bytes:
     """The canonical JSON of an entry given as a raw row in `_COLUMNS` order."""
     seq, at, actor, action, target_type, target_id, reason, details, prev_hash = row[:9]
+    return _canonical(
+        int(seq),
+        _at_iso(at),
+        actor,
+        action,
+        target_type,
+        target_id,
+        reason,
+        _details_json(details),
+        prev_hash,
+    )
+
+
+def _canonical(
+    seq: int,
+    at_iso: str,
+    actor: str,
+    action: str,
+    target_type: str | None,
+    target_id: str | None,
+    reason: str | None,
+    details_json: str,
+    prev_hash: str,
+) -> bytes:
     return (
-        f'{{"action":{_js(action)},"actor":{_js(actor)},"at":"{_at_iso(at)}",'
-        f'"details":{_details_json(details)},"prev_hash":{_js(prev_hash)},"reason":{_js(reason)},'
-        f'"seq":{int(seq)},"target_id":{_js(target_id)},"target_type":{_js(target_type)}}}'
+        f'{{"action":{_js(action)},"actor":{_js(actor)},"at":"{at_iso}",'
+        f'"details":{details_json},"prev_hash":{_js(prev_hash)},"reason":{_js(reason)},'
+        f'"seq":{seq},"target_id":{_js(target_id)},"target_type":{_js(target_type)}}}'
     ).encode()
 
 

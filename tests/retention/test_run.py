@@ -4,6 +4,7 @@ subjects with nothing left (key destroyed), leaves everything else alone, and re
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from sqlalchemy import select
 from privacydesk import audit
 from privacydesk.register.service import current_register
 from privacydesk.retention.plan import plan_retention
-from privacydesk.retention.run import _erase_batch, _next_subjects, open_run, run_retention
+from privacydesk.retention.rules import rules_by_purpose
+from privacydesk.retention.run import _erase_batch, _next_batch, open_run, run_retention
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.db import Database
 from privacydesk.store.models.retention import AnonymisedRecord, RetentionRun
@@ -87,8 +89,11 @@ def test_a_run_killed_between_batches_resumes_where_it_stopped(loaded_db: Databa
     people = _world(loaded_db, keyring)
     with loaded_db.session_scope() as session:  # the first batch commits, then the process "dies"
         run, _ = open_run(session, today=TODAY, actor="cli:test")
-        _, register = current_register(session)
-        _erase_batch(session, run, _next_subjects(session, run, 1), keyring, register)
+        rules = rules_by_purpose(current_register(session)[1])
+        bounds = _next_batch(session, run, 1)
+        assert bounds is not None
+        with ThreadPoolExecutor(1) as helper:
+            _erase_batch(session, run, bounds, keyring, rules, helper)
     summary = run_retention(loaded_db, keyring=keyring, today=TODAY, actor="cli:test")
     assert summary.resumed and summary.today == TODAY
     assert not exists(loaded_db, people["gone"])
