@@ -237,7 +237,7 @@ class NewEntry:
 def record_many(session: Session, entries: Sequence[NewEntry], *, at: datetime | None = None) -> int:
     """Append many entries in one statement (bulk work such as a retention run); the chain is the
     same as if `record` had been called for each. Returns the newest entry's number."""
-    batch = chain(entries, *lock_head(session), at=at)
+    batch = chain(prepare(entries), *lock_head(session), at=at)
     append(session, batch)
     return batch.last_seq
 
@@ -249,6 +249,25 @@ def lock_head(session: Session) -> tuple[int, str]:
     return head(session)
 
 
+# An entry's fields as hashed and stored: actor, action, target type, target id, reason, details
+# (canonical JSON). `prepare` makes them; it needs no session, so bulk work can do it beforehand.
+Prepared = tuple[str, str, str | None, str | None, str | None, str]
+
+
+def prepare(entries: Iterable[NewEntry]) -> list[Prepared]:
+    return [
+        (
+            e.actor,
+            str(e.action),
+            e.target_type,
+            None if e.target_id is None else str(e.target_id),
+            e.reason,
+            _DETAILS.encode(e.details or {}),
+        )
+        for e in entries
+    ]
+
+
 @dataclass(frozen=True)
 class Chained:
     """Entries hashed onto a known head, ready for `append`."""
@@ -258,19 +277,15 @@ class Chained:
     last_seq: int
 
 
-def chain(entries: Iterable[NewEntry], seq: int, prev: str, *, at: datetime | None = None) -> Chained:
-    """Hash `entries` onto the head (seq, prev). Pure computation with no session, so a bulk writer
-    may run it on another thread while its own statements run."""
+def chain(entries: Sequence[Prepared], seq: int, prev: str, *, at: datetime | None = None) -> Chained:
+    """Hash prepared entries onto the head (seq, prev) from `lock_head`."""
     when = (at or utcnow()).astimezone(UTC)
     stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format; hashed via the fast path
     at_iso, rows = _at_iso(stamp), []
-    for item in entries:
+    for fields in entries:
         seq += 1
-        action, target = str(item.action), None if item.target_id is None else str(item.target_id)
-        details = _DETAILS.encode(item.details or {})  # canonical, and stored as it was hashed
-        fields = (item.actor, action, item.target_type, target, item.reason)
-        entry_hash = hashlib.sha256(_canonical(seq, at_iso, *fields, details, prev)).hexdigest()
-        rows.append((seq, stamp, *fields, details, prev, entry_hash))
+        entry_hash = hashlib.sha256(_canonical(seq, at_iso, *fields, prev)).hexdigest()
+        rows.append((seq, stamp, *fields, prev, entry_hash))
         prev = entry_hash
     return Chained(rows, when, seq)
 

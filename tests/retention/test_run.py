@@ -4,16 +4,16 @@ subjects with nothing left (key destroyed), leaves everything else alone, and re
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from sqlalchemy import select
 
 from privacydesk import audit
 from privacydesk.register.service import current_register
+from privacydesk.retention.batch import RunInfo, next_bounds, read_batch, write_batch
 from privacydesk.retention.plan import plan_retention
 from privacydesk.retention.rules import rules_by_purpose
-from privacydesk.retention.run import _erase_batch, _next_batch, open_run, run_retention
+from privacydesk.retention.run import open_run, run_retention
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.db import Database
 from privacydesk.store.models.retention import AnonymisedRecord, RetentionRun
@@ -90,10 +90,12 @@ def test_a_run_killed_between_batches_resumes_where_it_stopped(loaded_db: Databa
     with loaded_db.session_scope() as session:  # the first batch commits, then the process "dies"
         run, _ = open_run(session, today=TODAY, actor="cli:test")
         rules = rules_by_purpose(current_register(session)[1])
-        bounds = _next_batch(session, run, 1)
+        bounds = next_bounds(session, run.id, run.last_subject_id, 1)
         assert bounds is not None
-        with ThreadPoolExecutor(1) as helper:
-            _erase_batch(session, run, bounds, keyring, rules, helper)
+        write_batch(
+            session, read_batch(session, RunInfo(run.id, run.today, run.actor), bounds, keyring, rules)
+        )
+        run.last_subject_id = bounds[1]
     summary = run_retention(loaded_db, keyring=keyring, today=TODAY, actor="cli:test")
     assert summary.resumed and summary.today == TODAY
     assert not exists(loaded_db, people["gone"])
