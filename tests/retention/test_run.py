@@ -4,16 +4,20 @@ subjects with nothing left (key destroyed), leaves everything else alone, and re
 from __future__ import annotations
 
 import json
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import date
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from privacydesk import audit
 from privacydesk.register.service import current_register
+from privacydesk.retention import holds
 from privacydesk.retention.batch import RunInfo, next_bounds, read_batch, write_batch
 from privacydesk.retention.plan import plan_retention
 from privacydesk.retention.rules import rules_by_purpose
-from privacydesk.retention.run import open_run, run_retention
+from privacydesk.retention.run import _batch, _Prefetch, _read_alone, _writer_state, open_run, run_retention
 from privacydesk.store.crypto import Keyring
 from privacydesk.store.db import Database
 from privacydesk.store.models.retention import AnonymisedRecord, RetentionRun
@@ -131,3 +135,54 @@ def test_an_interrupted_run_finishes_on_its_own_day_before_todays_run(
     with loaded_db.session_scope(readonly=True) as session:
         days = [r.today for r in session.execute(select(RetentionRun).order_by(RetentionRun.id)).scalars()]
         assert days == [date(2020, 1, 1), TODAY]
+
+
+Read = dict[str, Any]
+
+
+def _read_ahead(
+    db: Database, bulk: Database, keyring: Keyring, helper: Executor
+) -> tuple[RunInfo, _Prefetch, Read]:
+    """Open a run and read its first batch on the helper thread, as the run reads the next one."""
+    with db.session_scope() as session:
+        run, _ = open_run(session, today=TODAY, actor="cli:test")
+        info = RunInfo(run.id, run.today, run.actor)
+        read = {"keyring": keyring, "rules": rules_by_purpose(current_register(session)[1])}
+    with bulk.session_scope() as session:
+        bounds = next_bounds(session, info.id, 0, 100)
+        assert bounds is not None
+        job = helper.submit(_read_alone, db, info, bounds, **read)
+        prefetch = _Prefetch(bounds, job, _writer_state(session))
+        job.result()
+    return info, prefetch, read
+
+
+def test_a_batch_read_ahead_is_used_when_nothing_else_committed(
+    loaded_db: Database, keyring: Keyring
+) -> None:
+    if not loaded_db.is_sqlite:
+        pytest.skip("PostgreSQL reads every batch inside its own transaction; nothing is read ahead")
+    _world(loaded_db, keyring)
+    with ThreadPoolExecutor(1) as helper, loaded_db.bulk_writer() as bulk:
+        info, prefetch, read = _read_ahead(loaded_db, bulk, keyring, helper)
+        with bulk.session_scope() as session:
+            assert _batch(session, info, prefetch.bounds, prefetch, **read) is prefetch.future.result()
+
+
+def test_a_batch_read_ahead_is_read_again_after_another_connection_placed_a_hold(
+    loaded_db: Database, keyring: Keyring
+) -> None:
+    if not loaded_db.is_sqlite:
+        pytest.skip("PostgreSQL reads every batch inside its own transaction; nothing is read ahead")
+    people = _world(loaded_db, keyring)
+    gone = people["gone"]
+    with ThreadPoolExecutor(1) as helper, loaded_db.bulk_writer() as bulk:
+        info, prefetch, read = _read_ahead(loaded_db, bulk, keyring, helper)
+        ahead = prefetch.future.result()
+        with loaded_db.session_scope() as session:  # the web admin, between two batches
+            holds.place_hold(session, subject_ref=gone.ref, reason="claim", today=TODAY, actor="user:1")
+        with bulk.session_scope() as session:
+            batch = _batch(session, info, prefetch.bounds, prefetch, **read)
+    held = {r[0] for r in records_of(loaded_db, gone)}
+    assert held and held <= set(ahead.records)  # the early read would have erased the now held subject …
+    assert held.isdisjoint(batch.records)  # … the batch read again leaves it alone
