@@ -8,19 +8,24 @@ it is also about, and is deleted when no link is left.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
+from privacydesk import audit
 from privacydesk.errors import Refused
 from privacydesk.register.model import Register
+from privacydesk.register.retention import expiry_date, rule_for
+from privacydesk.register.service import latest_version
 from privacydesk.store.crypto import Keyring, open_json, seal_json
-from privacydesk.store.models.subjects import Message, Record, Subject
-from privacydesk.subjects import add_record, read_record
+from privacydesk.store.models.subjects import Message, Record, Subject, SubjectKey
+from privacydesk.subjects import aad_for, check_value, read_record
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,23 @@ def find_message(session: Session, *, fingerprint: str) -> Message | None:
     return session.execute(select(Message).where(Message.fingerprint == fingerprint)).scalar_one_or_none()
 
 
+class Link(NamedTuple):
+    """A subject a message is about, as storing needs it (no ORM object): id, ref, role, purpose."""
+
+    subject_id: int
+    subject_ref: str
+    role: str
+    purpose: str
+
+
+class Stored(NamedTuple):
+    """What storing one message did: its id, whether it was new, and how many links it gained."""
+
+    message_id: int
+    new: bool
+    links: int
+
+
 def store_message(
     session: Session,
     *,
@@ -56,49 +78,194 @@ def store_message(
     actor: str,
 ) -> tuple[Message, int]:
     """Store `message` once and link it to each (subject, role); returns (message, new links)."""
-    existing = find_message(session, fingerprint=message.fingerprint)
-    if existing is None:
-        key = AESGCM.generate_key(bit_length=256)
-        existing = Message(
-            fingerprint=message.fingerprint,
-            sent_at=message.sent_at,
-            direction=message.direction,
-            channel=message.channel,
-            content_enc=seal_json(key, message.content, _aad(message.fingerprint)),
-            size=len(str(message.content.get("body", ""))),
-        )
-        session.add(existing)
-        session.flush()
-    else:
-        key = _any_key(session, keyring=keyring, message=existing)
-    linked = set(session.execute(select(Record.subject_id).where(Record.message_id == existing.id)).scalars())
-    event_on = message.sent_at.date() if message.sent_at else date.today()
-    added = 0
-    for subject, role in links:
-        if subject.id in linked:
-            continue
-        add_record(
-            session,
-            keyring=keyring,
-            register=register,
-            subject=subject,
-            kind="message",
-            category=category,
-            purpose=purpose,
-            source=source,
-            source_ref=source_ref,
-            payload={"message_key": base64.b64encode(key).decode(), "role": role},
-            event_on=event_on,
-            message_id=existing.id,
-            actor=actor,
-        )
-        linked.add(subject.id)
-        added += 1
-    return existing, added
+    linked = [Link(subject.id, subject.ref, role, purpose) for subject, role in links]
+    [stored] = store_messages(
+        session,
+        keyring=keyring,
+        register=register,
+        messages=[(message, linked)],
+        category=category,
+        source=source,
+        source_ref=source_ref,
+        today=date.today(),
+        actor=actor,
+    )
+    found = session.get(Message, stored.message_id)
+    assert found is not None
+    return found, stored.links
 
 
-def _any_key(session: Session, *, keyring: Keyring, message: Message) -> bytes:
-    for record in session.execute(select(Record).where(Record.message_id == message.id)).scalars():
+def store_messages(
+    session: Session,
+    *,
+    keyring: Keyring,
+    register: Register,
+    messages: Sequence[tuple[MessageIn, Sequence[Link]]],
+    category: str = "correspondence",
+    source: str = "data_subject",
+    source_ref: str | None = None,
+    today: date,
+    actor: str,
+    audit_each: bool = True,
+    subject_keys: dict[int, bytes] | None = None,
+) -> list[Stored]:
+    """Store each message once and link it to each of its subjects, in bulk; one `Stored` per message.
+
+    1. Messages already stored (or earlier in `messages`) are found by fingerprint; the rest are
+       sealed, each under a fresh message key, and inserted together.
+    2. Each link not made before becomes a record holding the message key sealed under the subject's
+       data key (`subject_keys`, a cache the caller may keep between calls, holds them unwrapped).
+    Imports pass `audit_each=False` and write one IMPORT_COMPLETED entry for the file instead.
+    """
+    batch = _Batch(session, keyring, today, subject_keys if subject_keys is not None else {})
+    ids = batch.messages([m for m, _ in messages])
+    batch.load_subject_keys({link.subject_id: link.subject_ref for _, links in messages for link in links})
+    rows, counts = [], []
+    for message, links in messages:
+        new_rows = batch.link_rows(register, ids[message.fingerprint], message, links, category)
+        rows += [{**row, "source": source, "source_ref": source_ref} for row in new_rows]
+        counts.append(len(new_rows))
+    batch.insert_links(rows, audit_each=audit_each, actor=actor)
+    seen: set[str] = set()
+    out = []
+    for (message, _), count in zip(messages, counts, strict=True):
+        new = message.fingerprint in batch.fresh and message.fingerprint not in seen
+        seen.add(message.fingerprint)
+        out.append(Stored(ids[message.fingerprint], new, count))
+    return out
+
+
+@dataclass
+class _Batch:
+    """The state of one store_messages call: message ids and keys, who is linked already."""
+
+    session: Session
+    keyring: Keyring
+    today: date
+    subject_keys: dict[int, bytes]
+    fresh: set[str] = field(default_factory=set)
+    _keys: dict[int, bytes] = field(default_factory=dict)  # message id: message key
+    _linked: set[tuple[int, int]] = field(default_factory=set)  # (message id, subject id)
+    _refs: dict[int, str] = field(default_factory=dict)  # subject id: ref
+
+    def messages(self, messages: list[MessageIn]) -> dict[str, int]:
+        """The id of every message by fingerprint, inserting those not stored yet."""
+        fingerprints = list({m.fingerprint for m in messages})
+        query = select(Message.fingerprint, Message.id).where(
+            Message.fingerprint.in_(bindparam("fingerprints", expanding=True))
+        )
+        ids: dict[str, int] = {
+            fp: id_ for fp, id_ in self.session.execute(query, {"fingerprints": fingerprints})
+        }
+        for id_ in ids.values():
+            self._keys[id_] = _any_key(self.session, keyring=self.keyring, message_id=id_)
+        if ids:
+            linked = select(Record.message_id, Record.subject_id).where(
+                Record.message_id.in_(list(ids.values()))
+            )
+            self._linked = {(int(m), s) for m, s in self.session.execute(linked) if m is not None}
+        new = {m.fingerprint: m for m in messages if m.fingerprint not in ids}
+        if new:
+            keys = {fp: AESGCM.generate_key(bit_length=256) for fp in new}
+            rows = [_message_row(m, keys[fp]) for fp, m in new.items()]
+            for id_, fp in self.session.execute(
+                insert(Message).returning(Message.id, Message.fingerprint), rows
+            ):
+                ids[fp], self._keys[id_] = id_, keys[fp]
+            self.fresh = set(new)
+        return ids
+
+    def link_rows(
+        self, register: Register, message_id: int, message: MessageIn, links: Sequence[Link], category: str
+    ) -> list[dict[str, Any]]:
+        """The records that link `message` to those of `links` it is not linked to yet."""
+        payloads = {
+            link.role: {"message_key": base64.b64encode(self._keys[message_id]).decode(), "role": link.role}
+            for link in links
+        }
+        event_on = message.sent_at.date() if message.sent_at else self.today
+        rows = []
+        for link in links:
+            if (message_id, link.subject_id) in self._linked:
+                continue
+            self._linked.add((message_id, link.subject_id))
+            payload = payloads[link.role]
+            check_value(register, category=category, purpose=link.purpose, payload=payload)
+            rule = rule_for(register, link.purpose)
+            fingerprint = json.dumps(
+                [link.subject_ref, "message", category, link.purpose, payload], sort_keys=True
+            )
+            rows.append(
+                {
+                    "subject_id": link.subject_id,
+                    "kind": "message",
+                    "category": category,
+                    "purpose": link.purpose,
+                    "event_on": event_on,
+                    "expires_on": expiry_date(rule, event_on=event_on) if rule else None,
+                    "message_id": message_id,
+                    "payload_enc": seal_json(
+                        self.subject_keys[link.subject_id], payload, aad_for(link.subject_ref, "message")
+                    ),
+                    "fingerprint": self.keyring.blind_index("record", fingerprint),
+                    "restricted": False,
+                }
+            )
+        return rows
+
+    def load_subject_keys(self, refs: dict[int, str]) -> None:
+        """The data keys of subjects not seen yet: one query, each unwrapped once."""
+        self._refs.update(refs)
+        wanted = {id_: ref for id_, ref in refs.items() if id_ not in self.subject_keys}
+        if not wanted:
+            return
+        rows = self.session.execute(
+            select(SubjectKey.subject_id, SubjectKey.wrapped_key).where(
+                SubjectKey.subject_id.in_(list(wanted))
+            )
+        )
+        for subject_id, wrapped in rows:
+            self.subject_keys[subject_id] = self.keyring.unwrap(wrapped, wanted[subject_id])
+
+    def insert_links(self, rows: list[dict[str, Any]], *, audit_each: bool, actor: str) -> None:
+        if not rows:
+            return
+        version = latest_version(self.session)
+        for row in rows:
+            row["register_version"] = version.number if version else 0
+        if not audit_each:
+            self.session.execute(insert(Record), rows)
+            return
+        ids = self.session.execute(insert(Record).returning(Record.id, sort_by_parameter_order=True), rows)
+        for record_id, row in zip(ids.scalars(), rows, strict=True):
+            audit.record(
+                self.session,
+                action=audit.Action.RECORD_CREATED,
+                actor=actor,
+                target_type="record",
+                target_id=record_id,
+                details={
+                    "subject": self._refs[row["subject_id"]],
+                    "category": row["category"],
+                    "purpose": row["purpose"],
+                },
+            )
+
+
+def _message_row(message: MessageIn, key: bytes) -> dict[str, Any]:
+    """A messages row: the content sealed under the message's own key, bound to its fingerprint."""
+    return {
+        "fingerprint": message.fingerprint,
+        "sent_at": message.sent_at,
+        "direction": message.direction,
+        "channel": message.channel,
+        "size": len(str(message.content.get("body", ""))),
+        "content_enc": seal_json(key, message.content, _aad(message.fingerprint)),
+    }
+
+
+def _any_key(session: Session, *, keyring: Keyring, message_id: int) -> bytes:
+    for record in session.execute(select(Record).where(Record.message_id == message_id)).scalars():
         try:
             return base64.b64decode(read_record(session, keyring=keyring, record=record)["message_key"])
         except Refused:  # a shredded link: try the next subject's

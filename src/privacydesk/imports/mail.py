@@ -10,14 +10,12 @@ caller's transaction keeps nothing of it.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import email
 import email.header
 import email.policy
 import email.utils
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,25 +25,21 @@ from email.message import Message as EmailMessage
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from privacydesk.correspondence import MessageIn, store_message
+from privacydesk.correspondence import Link, MessageIn, store_messages
 from privacydesk.errors import Refused, UnusableInput
 from privacydesk.imports.batch import Summary, file_digest, finish_batch, start_batch
 from privacydesk.register.model import Register
-from privacydesk.register.retention import expiry_date, rule_for
-from privacydesk.register.service import latest_version
 from privacydesk.scan.detectors import Kind, detect
 from privacydesk.scan.extract import html_to_text
 from privacydesk.scan.findings import raise_finding
 from privacydesk.scan.known import strong_candidates
 from privacydesk.scan.parallel import default_workers, parallel_batches
-from privacydesk.store.crypto import Keyring, seal_json
-from privacydesk.store.models.core import RegisterVersion
-from privacydesk.store.models.subjects import Identifier, Message, Record, Subject, SubjectKey
-from privacydesk.subjects import default_purpose, record_aad
+from privacydesk.store.crypto import Keyring
+from privacydesk.store.models.subjects import Identifier, Subject
+from privacydesk.subjects import default_purpose
 
 OUTLOOK_HINT = "install the optional extra: pip install 'privacydesk[outlook]' (extract-msg, GPL-3.0)"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -309,7 +303,7 @@ class _Pending:
 
     where: str
     message: MessageIn
-    links: list[tuple[Known, str, str]]  # (subject, role, purpose)
+    links: list[Link]
     bsns: list[str]
 
 
@@ -317,10 +311,9 @@ class _Pending:
 class MailImport:
     """Stores the messages of one file (or folder) in the caller's transaction, in batches.
 
-    New messages and their links are written with one multi-row insert per batch, sealed exactly as
-    privacydesk.correspondence seals them (and read back by its read_message); a message that is
-    already stored goes through correspondence.store_message, which recovers its key. Links are not
-    audited one by one: the file's IMPORT_COMPLETED entry carries the counts, as for other imports.
+    Each batch goes through privacydesk.correspondence.store_messages, the one code path that seals
+    and links correspondence. Links are not audited one by one: the file's IMPORT_COMPLETED entry
+    carries the counts, as for other imports.
     """
 
     session: Session
@@ -334,7 +327,7 @@ class MailImport:
     today: date
     batch_size: int = 500
     pending: list[_Pending] = field(default_factory=list)
-    _keys: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # subject id: (data key, aad)
+    _keys: dict[int, bytes] = field(default_factory=dict)  # subject id: data key, kept between batches
 
     def add(self, mail: Mail, where: str) -> None:
         links = self._with_purposes(links_of(mail, self.lookup), where)
@@ -348,125 +341,36 @@ class MailImport:
             self.flush()
 
     def flush(self) -> None:
-        """Store the pending messages: new ones in bulk, already stored ones through the service."""
+        """Store the pending messages (a message stored before only gains its missing links)."""
         batch, self.pending = self.pending, []
-        stored = set(
-            self.session.execute(
-                select(Message.fingerprint).where(
-                    Message.fingerprint.in_([p.message.fingerprint for p in batch])
-                )
-            ).scalars()
-        )
-        fresh: dict[str, _Pending] = {}
-        later = []
-        for item in batch:
-            if item.message.fingerprint in stored or item.message.fingerprint in fresh:
-                later.append(item)
-            else:
-                fresh[item.message.fingerprint] = item
-        if fresh:
-            self._insert(list(fresh.values()))
-        for item in later:
-            self._through_service(item)
-
-    def _insert(self, items: list[_Pending]) -> None:
-        keys = {i.message.fingerprint: AESGCM.generate_key(bit_length=256) for i in items}
-        rows = [_message_row(i.message, keys[i.message.fingerprint]) for i in items]
-        ids = dict(
-            (fp, id_)
-            for id_, fp in self.session.execute(
-                insert(Message).returning(Message.id, Message.fingerprint), rows
-            )
-        )
-        version = latest_version(self.session)
-        self._load_keys({link[0] for item in items for link in item.links})
-        links = [
-            self._link_row(item, ids[item.message.fingerprint], keys[item.message.fingerprint], link, version)
-            for item in items
-            for link in item.links
-        ]
-        self.session.execute(insert(Record), links)
-        self.summary.added += len(items)
-        self.summary.records += len(links)
-        for item in items:
-            self._flag_bsns(item, ids[item.message.fingerprint])
-
-    def _link_row(
-        self,
-        item: _Pending,
-        message_id: int,
-        key: bytes,
-        link: tuple[Known, str, str],
-        version: RegisterVersion | None,
-    ) -> dict[str, Any]:
-        subject, role, purpose = link
-        payload = {"message_key": base64.b64encode(key).decode(), "role": role}
-        event_on = item.message.sent_at.date() if item.message.sent_at else self.today
-        rule = rule_for(self.register, purpose)
-        dek, aad = self._keys[subject.id]
-        return {
-            "subject_id": subject.id,
-            "kind": "message",
-            "category": "correspondence",
-            "purpose": purpose,
-            "source": "data_subject",
-            "source_ref": self.source,
-            "event_on": event_on,
-            "expires_on": expiry_date(rule, event_on=event_on) if rule else None,
-            "message_id": message_id,
-            "payload_enc": seal_json(dek, payload, aad),
-            "fingerprint": self.keyring.blind_index(
-                "record",
-                json.dumps([subject.ref, "message", "correspondence", purpose, payload], sort_keys=True),
-            ),
-            "register_version": version.number if version else 0,
-            "restricted": False,
-        }
-
-    def _load_keys(self, subjects: set[Known]) -> None:
-        """The data keys of the subjects not seen yet: one query, unwrapped once each."""
-        wanted = {k.id: k for k in subjects if k.id not in self._keys}
-        if not wanted:
+        if not batch:
             return
-        rows = self.session.execute(
-            select(SubjectKey.subject_id, SubjectKey.wrapped_key).where(SubjectKey.subject_id.in_(wanted))
+        results = store_messages(
+            self.session,
+            keyring=self.keyring,
+            register=self.register,
+            messages=[(item.message, item.links) for item in batch],
+            source="data_subject",
+            source_ref=self.source,
+            today=self.today,
+            actor=self.actor,
+            audit_each=False,
+            subject_keys=self._keys,
         )
-        for subject_id, wrapped in rows:
-            known = wanted[subject_id]
-            aad = record_aad(Subject(id=known.id, ref=known.ref), "message")
-            self._keys[subject_id] = (self.keyring.unwrap(wrapped, known.ref), aad)
-
-    def _through_service(self, item: _Pending) -> None:
-        by_purpose: dict[str, list[tuple[Subject, str]]] = {}
-        for known, role, purpose in item.links:
-            subject = self.session.get(Subject, known.id)
-            if subject is not None:
-                by_purpose.setdefault(purpose, []).append((subject, role))
-        new_links, message_id = 0, None
-        for purpose, group in by_purpose.items():
-            stored, added = store_message(
-                self.session,
-                keyring=self.keyring,
-                register=self.register,
-                message=item.message,
-                links=group,
-                purpose=purpose,
-                source="data_subject",
-                source_ref=self.source,
-                actor=self.actor,
-            )
-            new_links, message_id = new_links + added, stored.id
-        self.summary.matched += 1
-        self.summary.records += new_links
-        if message_id is not None:
-            self._flag_bsns(item, message_id)
+        for item, stored in zip(batch, results, strict=True):
+            if stored.new:
+                self.summary.added += 1
+            else:
+                self.summary.matched += 1
+            self.summary.records += stored.links
+            self._flag_bsns(item, stored.message_id)
 
     def _message_in(self, mail: Mail, fingerprint: str) -> MessageIn:
         owned = self.register.controller.email.rsplit("@", 1)[-1].lower()
         direction = "out" if mail.sender.lower().endswith("@" + owned) else "in"
         return MessageIn(fingerprint, mail.sent_at, direction, self.channel, mail.content())
 
-    def _with_purposes(self, links: list[tuple[Known, str]], where: str) -> list[tuple[Known, str, str]]:
+    def _with_purposes(self, links: list[tuple[Known, str]], where: str) -> list[Link]:
         out = []
         for subject, role in links:
             try:
@@ -479,7 +383,7 @@ class MailImport:
                     "link not kept"
                 )
                 continue
-            out.append((subject, role, purpose))
+            out.append(Link(subject.id, subject.ref, role, purpose))
         return out
 
     def _flag_bsns(self, item: _Pending, message_id: int) -> None:
@@ -492,22 +396,10 @@ class MailImport:
                 source=self.source,
                 location=_location(item.where),
                 value=value,
-                subject_ref=item.links[0][0].ref,
+                subject_ref=item.links[0].subject_ref,
                 message_id=message_id,
                 actor=self.actor,
             )
-
-
-def _message_row(message: MessageIn, key: bytes) -> dict[str, Any]:
-    """A messages row sealed as privacydesk.correspondence does (AES-GCM, data 'msg:<fingerprint>')."""
-    return {
-        "fingerprint": message.fingerprint,
-        "sent_at": message.sent_at,
-        "direction": message.direction,
-        "channel": message.channel,
-        "size": len(str(message.content.get("body", ""))),
-        "content_enc": seal_json(key, message.content, f"msg:{message.fingerprint}".encode()),
-    }
 
 
 def _location(where: str) -> str:
