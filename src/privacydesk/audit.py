@@ -142,6 +142,10 @@ class Action(StrEnum):
         "consent.recorded",
         "A consent event (given, refused, withdrawn, expired) was stored.",
     )
+    OBJECTION_LIFTED = (
+        "objection.lifted",
+        "A marketing objection ended: the person gave explicit consent again (confirmed opt-in).",
+    )
     NEWSLETTER_EXPORTED = "newsletter.exported", "A mailing list was exported for the mailing tool."
     COOKIES_SCANNED = "cookies.scanned", "The website was scanned for cookies and trackers."
     # retention

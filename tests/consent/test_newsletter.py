@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -170,3 +171,95 @@ def test_the_audit_log_names_the_subscriber_by_their_pseudonymous_ref(scope, loa
         assert subject is not None and entry is not None
         assert (entry.target_type, entry.target_id) == ("subject", subject.ref)
         assert ADDRESS not in str(entry.details)
+
+
+def _object_to_marketing(scope, settings, subject_id: int) -> None:  # type: ignore[no-untyped-def]
+    from privacydesk.register.service import current_register
+    from privacydesk.store.crypto import Keyring
+    from privacydesk.subject_requests.fulfil.restriction import fulfil_objection
+
+    with scope() as session:
+        _, reg = current_register(session)
+        fulfil_objection(
+            session, keyring=Keyring.from_settings(settings), register=reg, subject_id=subject_id,
+            today=date.today(), actor="u:1",
+        )  # fmt: skip
+
+
+def _audit_actions(session) -> list[str]:  # type: ignore[no-untyped-def]
+    from privacydesk.store.models.core import AuditEntry
+
+    return list(session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars())
+
+
+def test_a_new_confirmed_opt_in_lifts_an_earlier_objection_to_marketing(scope, loaded_db, settings) -> None:  # type: ignore[no-untyped-def]
+    from privacydesk.subject_requests.fulfil.restriction import may_use
+
+    subject_id = _subscribe(scope, loaded_db)
+    _object_to_marketing(scope, settings, subject_id)
+    with scope() as session:
+        assert not may_use(session, subject_id=subject_id, purpose=newsletter.PURPOSE)
+        assert newsletter.mailing_list(session, actor="u:1") == []
+    fresh = newsletter.seal(settings, {"e": ADDRESS, "l": "nl", "t": time.time()})
+    with scope() as session:
+        event = newsletter.confirm_subscription(session, token=fresh, actor="web:portal").event
+    with scope() as session:
+        subject = session.get(Subject, subject_id)
+        assert subject is not None and not subject.objected_marketing
+        assert may_use(session, subject_id=subject_id, purpose=newsletter.PURPOSE)
+        assert [r.email for r in newsletter.mailing_list(session, actor="u:1")] == [ADDRESS]
+        assert "objection.lifted" in _audit_actions(session)
+    assert event is not None and event.evidence["lifts_objection"] is True
+
+
+def test_the_lifted_objection_is_audited_by_pseudonymous_ref_with_the_consent_record(
+    scope, loaded_db, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from privacydesk.store.models.core import AuditEntry
+
+    subject_id = _subscribe(scope, loaded_db)
+    _object_to_marketing(scope, settings, subject_id)
+    fresh = newsletter.seal(settings, {"e": ADDRESS, "l": "nl", "t": time.time()})
+    with scope() as session:
+        event = newsletter.confirm_subscription(session, token=fresh, actor="web:portal").event
+    with scope() as session:
+        subject = session.get(Subject, subject_id)
+        entry = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "objection.lifted")
+        ).scalar_one()
+        assert subject is not None and event is not None
+        assert (entry.target_type, entry.target_id, entry.actor) == ("subject", subject.ref, "web:portal")
+        assert entry.details["consent"] == event.record_id and entry.details["blocks_lifted"] == 1
+        assert ADDRESS not in str(entry.details)
+
+
+def test_an_opt_in_without_an_earlier_objection_lifts_nothing(scope, loaded_db) -> None:  # type: ignore[no-untyped-def]
+    _subscribe(scope, loaded_db)
+    with scope() as session:
+        [event] = session.execute(select(ConsentEvent)).scalars()
+        assert "objection.lifted" not in _audit_actions(session)
+    assert "lifts_objection" not in event.evidence
+
+
+def test_subscribing_on_the_preferences_page_lifts_an_objection_too(scope, loaded_db, settings) -> None:  # type: ignore[no-untyped-def]
+    subject_id = _subscribe(scope, loaded_db)
+    _object_to_marketing(scope, settings, subject_id)
+    token = newsletter.seal(settings, {"s": subject_id, "l": "nl", "t": time.time()})
+    with scope() as session:
+        assert newsletter.set_newsletter_preference(session, token=token, subscribed=True, actor="web:portal")
+    with scope() as session:
+        subject = session.get(Subject, subject_id)
+        assert subject is not None and not subject.objected_marketing
+        assert [r.email for r in newsletter.mailing_list(session, actor="u:1")] == [ADDRESS]
+
+
+def test_withdrawing_on_the_preferences_page_keeps_the_objection(scope, loaded_db, settings) -> None:  # type: ignore[no-untyped-def]
+    subject_id = _subscribe(scope, loaded_db)
+    _object_to_marketing(scope, settings, subject_id)
+    token = newsletter.seal(settings, {"s": subject_id, "l": "nl", "t": time.time()})
+    with scope() as session:
+        assert not newsletter.set_newsletter_preference(session, token=token, subscribed=False, actor="web")
+    with scope() as session:
+        subject = session.get(Subject, subject_id)
+        assert subject is not None and subject.objected_marketing
+        assert "objection.lifted" not in _audit_actions(session)

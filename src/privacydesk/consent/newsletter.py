@@ -11,6 +11,9 @@ the mailing list for the mailing tool.
   consent or exception and put the addresses on the suppression list.
 - The mailing list holds only people whose consent or exception holds now and who are not on the
   suppression list, restricted, or erased.
+- A new confirmed opt-in (the double opt-in's click, or subscribing on the preferences page that the
+  e-mailed link opened) is a fresh, explicit consent: it lifts the suppression and an earlier
+  objection to direct marketing (art. 21), and says so in the consent's evidence and the audit log.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from privacydesk import audit
@@ -42,6 +45,7 @@ from privacydesk.register.service import current_register
 from privacydesk.store.base import utcnow
 from privacydesk.store.crypto import Keyring, open_json
 from privacydesk.store.models.consent import ConsentEvent
+from privacydesk.store.models.fulfilment import PurposeBlock
 from privacydesk.store.models.subjects import Identifier, Subject
 from privacydesk.subjects import create_subject, find_by_identifier, subject_key
 
@@ -229,13 +233,16 @@ def confirm_subscription(session: Session, *, token: str, actor: str) -> Confirm
         return Confirmation(subject.id, None)
     suppression.lift_suppression(session, email=email, actor=actor)
     _, reg = current_register(session)
-    evidence = {
+    evidence: dict[str, object] = {
         "double_opt_in": {
             "requested_at": datetime.fromtimestamp(float(str(payload["t"])), tz=utcnow().tzinfo).isoformat(),
             "confirmed_at": utcnow().isoformat(),
             "link_sha256": hashlib.sha256(token.encode()).hexdigest(),
         }
     }
+    objected = _objected(session, subject)
+    if objected:
+        evidence["lifts_objection"] = True
     event = ledger.record_consent(
         session,
         subject_id=subject.id,
@@ -246,7 +253,44 @@ def confirm_subscription(session: Session, *, token: str, actor: str) -> Confirm
         evidence=evidence,
         actor=actor,
     )
+    if objected:
+        lift_objection(session, subject=subject, consent=event, actor=actor)
     return Confirmation(subject.id, event)
+
+
+def _objection_blocks(subject: Subject) -> tuple[ColumnElement[bool], ...]:
+    return (
+        PurposeBlock.subject_id == subject.id,
+        PurposeBlock.purpose == PURPOSE,
+        PurposeBlock.reason == "objection",
+    )
+
+
+def _objected(session: Session, subject: Subject) -> bool:
+    """Whether the person objected to direct marketing (the flag, or an objection to this purpose)."""
+    blocked = session.execute(select(PurposeBlock.id).where(*_objection_blocks(subject)).limit(1)).first()
+    return subject.objected_marketing or blocked is not None
+
+
+def lift_objection(session: Session, *, subject: Subject, consent: ConsentEvent, actor: str) -> None:
+    """End an objection to direct marketing after a new, confirmed consent to the newsletter: the
+    flag goes, and so does the objection's block on this purpose (other purposes stay blocked)."""
+    removed = session.execute(delete(PurposeBlock).where(*_objection_blocks(subject)))
+    subject.objected_marketing = False
+    session.flush()
+    audit.record(
+        session,
+        action=audit.Action.OBJECTION_LIFTED,
+        actor=actor,
+        target_type="subject",
+        target_id=subject.ref,
+        reason="confirmed_opt_in",
+        details={
+            "purpose": PURPOSE,
+            "consent": consent.record_id,
+            "blocks_lifted": int(getattr(removed, "rowcount", 0) or 0),
+        },
+    )
 
 
 # --- the existing-customer exception (Tw 11.7(3)) ----------------------------------------------
@@ -462,7 +506,11 @@ def set_newsletter_preference(session: Session, *, token: str, subscribed: bool,
     if holds == subscribed:
         return False
     _, reg = current_register(session)
-    ledger.record_consent(
+    subject = session.get(Subject, subject_id)
+    assert subject is not None
+    objected = subscribed and _objected(session, subject)
+    evidence = {"method": "preferences_page", "link_sha256": hashlib.sha256(token.encode()).hexdigest()}
+    event = ledger.record_consent(
         session,
         subject_id=subject_id,
         purpose=PURPOSE,
@@ -470,11 +518,11 @@ def set_newsletter_preference(session: Session, *, token: str, subscribed: bool,
         channel=Channel.EMAIL_LINK,
         ground=Ground.CONSENT if subscribed or current is None else current.ground,
         notice=ledger.notice_for(session, text=notice_text(reg, lang), language=lang),
-        evidence={"method": "preferences_page", "link_sha256": hashlib.sha256(token.encode()).hexdigest()},
+        evidence={**evidence, "lifts_objection": True} if objected else evidence,
         actor=actor,
     )
-    subject = session.get(Subject, subject_id)
-    assert subject is not None
+    if objected:
+        lift_objection(session, subject=subject, consent=event, actor=actor)
     for email in emails_of(session, subject=subject):
         if subscribed:
             suppression.lift_suppression(session, email=email, actor=actor)
