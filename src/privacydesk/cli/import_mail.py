@@ -1,7 +1,8 @@
 """`privacydesk import mail …` and `privacydesk import whatsapp …`: correspondence into the store.
 
 Each file (or IMAP folder) is one transaction: imported whole or not at all; importing it again
-adds nothing. The commands are added to the `import` group of privacydesk.cli.imports.
+adds nothing. An mbox too large for one transaction is imported in steps, with a checkpoint that a
+rerun resumes from. The commands are added to the `import` group of privacydesk.cli.imports.
 """
 
 from __future__ import annotations
@@ -21,17 +22,26 @@ from privacydesk.cli._common import DbOpt, JsonOpt, cli_actor, console, session_
 from privacydesk.cli.imports import import_app, print_summaries
 from privacydesk.errors import UnusableInput
 from privacydesk.imports.batch import Summary
-from privacydesk.imports.mail import imap_mails, import_mail, import_mails
+from privacydesk.imports.mail import (
+    CHECKPOINT_EVERY,
+    CHECKPOINT_FROM,
+    imap_mails,
+    import_mail,
+    import_mails,
+    import_mbox_step,
+    start_mbox_steps,
+)
 from privacydesk.imports.whatsapp import import_whatsapp
 from privacydesk.register.model import Register
 from privacydesk.register.service import current_register
 from privacydesk.store.crypto import Keyring
 
 Importer = Callable[[Session, Keyring, Register, Callable[[int], None]], Summary]
+Runner = Callable[[str | None, Keyring, Callable[[int], None]], Summary]  # runs its own transactions
 
 
-def _run(db: str | None, jobs: list[tuple[str, Importer]], as_json: bool) -> None:
-    """Each job in its own transaction, with a progress bar counting messages; then the summary."""
+def _run(db: str | None, jobs: list[tuple[str, Runner]], as_json: bool) -> None:
+    """Each job with a progress bar counting messages; then the summary."""
     keyring = Keyring.from_settings(settings(db))
     summaries = []
     with Progress(console=console, transient=True, disable=as_json) as progress:
@@ -41,11 +51,53 @@ def _run(db: str | None, jobs: list[tuple[str, Importer]], as_json: bool) -> Non
             def advance(count: int, task: TaskID = task, label: str = label) -> None:
                 progress.update(task, completed=count, description=f"{label}: {count} messages")
 
-            with session_scope(db) as session:
-                _, register = current_register(session)
-                summaries.append(job(session, keyring, register, advance))
+            summaries.append(job(db, keyring, advance))
             progress.remove_task(task)
     print_summaries(summaries, as_json)
+
+
+def _in_one_transaction(job: Importer) -> Runner:
+    """A file or folder imported whole or not at all."""
+
+    def run(db: str | None, keyring: Keyring, advance: Callable[[int], None]) -> Summary:
+        with session_scope(db) as session:
+            _, register = current_register(session)
+            return job(session, keyring, register, advance)
+
+    return run
+
+
+def _in_steps(path: Path, every: int) -> Runner:
+    """An mbox too large for one transaction: a transaction per step of `every` messages, each moving
+    the checkpoint that a rerun of the same file resumes from."""
+
+    def run(db: str | None, keyring: Keyring, advance: Callable[[int], None]) -> Summary:
+        with session_scope(db) as session:
+            steps = start_mbox_steps(session, path=path, every=every)
+        done = False
+        while not done:
+            with session_scope(db) as session:
+                _, register = current_register(session)
+                done = import_mbox_step(
+                    session,
+                    keyring=keyring,
+                    register=register,
+                    steps=steps,
+                    actor=cli_actor(),
+                    today=date.today(),
+                    progress=advance,
+                )
+        return steps.summary
+
+    return run
+
+
+def _job_for(path: Path, checkpoint_every: int | None) -> Runner:
+    """In steps when asked to, or by default for an mbox of CHECKPOINT_FROM bytes or more."""
+    if checkpoint_every is None:
+        large = path.is_file() and path.stat().st_size >= CHECKPOINT_FROM and path.suffix.lower() != ".msg"
+        checkpoint_every = CHECKPOINT_EVERY if large else 0
+    return _in_steps(path, checkpoint_every) if checkpoint_every > 0 else _in_one_transaction(_file_job(path))
 
 
 def _file_job(path: Path) -> Importer:
@@ -111,11 +163,19 @@ def mail(
     since: Annotated[
         datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="IMAP: messages since this date.")
     ] = None,
+    checkpoint_every: Annotated[
+        int | None,
+        typer.Option(
+            "--checkpoint-every",
+            help="Import an mbox in steps of this many messages, each committed; a rerun resumes after "
+            "the last (default: 10,000 for an mbox of 256 MB or more; 0: one transaction).",
+        ),
+    ] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Mail: mbox (streamed), .eml files and folders, Outlook .msg (privacydesk\\[outlook]), IMAP."""
-    jobs: list[tuple[str, Importer]] = [(str(p), _file_job(p)) for p in paths or []]
+    jobs = [(str(p), _job_for(p, checkpoint_every)) for p in paths or []]
     if imap:
         password = os.environ.get(password_env)
         if not user or password is None:
@@ -124,7 +184,8 @@ def mail(
             )
         if since is None:
             raise UnusableInput("IMAP needs --since", hint="e.g. --since 2024-01-01")
-        jobs.append((f"imap {folder}", _imap_job(imap, port, user, password, folder, since.date(), ssl)))
+        imap_job = _imap_job(imap, port, user, password, folder, since.date(), ssl)
+        jobs.append((f"imap {folder}", _in_one_transaction(imap_job)))
     if not jobs:
         raise UnusableInput(
             "nothing to import", hint="name mbox/.eml/.msg files or folders, or use --imap HOST"
@@ -161,7 +222,7 @@ def whatsapp(
 
         return job
 
-    _run(db, [(str(p), job_for(p)) for p in files], as_json)
+    _run(db, [(str(p), _in_one_transaction(job_for(p))) for p in files], as_json)
 
 
 def register(app: typer.Typer) -> None:

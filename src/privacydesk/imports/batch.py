@@ -48,15 +48,16 @@ class Summary:
         }
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, read in chunks; refuses what is not a readable regular file."""
+def file_digest(path: Path, *, max_bytes: int | None = MAX_FILE_BYTES) -> str:
+    """SHA-256 of a file, read in chunks; refuses what is not a readable regular file, or is larger
+    than `max_bytes` (None: any size, for imports that checkpoint)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise UnusableInput(f"{path}: no such file") from None
     if not path.is_file():
         raise UnusableInput(f"{path}: not a file")
-    if size > MAX_FILE_BYTES:
+    if max_bytes is not None and size > max_bytes:
         raise UnusableInput(f"{path}: larger than 2 GB", hint="split the file and import the parts")
     digest = hashlib.sha256()
     with path.open("rb") as fh:

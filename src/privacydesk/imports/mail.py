@@ -16,6 +16,7 @@ import email.header
 import email.policy
 import email.utils
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from privacydesk.scan.findings import raise_finding
 from privacydesk.scan.known import strong_candidates
 from privacydesk.scan.parallel import default_workers, parallel_batches
 from privacydesk.store.crypto import Keyring
-from privacydesk.store.models.subjects import Identifier, Subject
+from privacydesk.store.models.subjects import Identifier, ImportBatch, Subject
 from privacydesk.subjects import default_purpose
 
 OUTLOOK_HINT = "install the optional extra: pip install 'privacydesk[outlook]' (extract-msg, GPL-3.0)"
@@ -425,9 +426,14 @@ def _mails_of_file(path: Path) -> Iterable[tuple[str, Mail]]:
             yield from _checked(file.read_bytes(), f"{file}", last_check=False)
 
 
-def _mbox_mails(path: Path) -> Iterator[tuple[str, Mail]]:
-    """The messages of an mbox: split here, parsed in worker processes when the file is large."""
-    jobs = ((raw, f"{path}: message {number}", last) for number, raw, last in mbox_messages(path))
+def _mbox_mails(path: Path, after: int = 0) -> Iterator[tuple[str, Mail]]:
+    """The messages of an mbox (those after number `after`): split here, parsed in worker processes
+    when the file is large."""
+    jobs = (
+        (raw, f"{path}: message {number}", last)
+        for number, raw, last in mbox_messages(path)
+        if number > after
+    )
     if path.stat().st_size < PARALLEL_FROM or default_workers() < 2:
         for raw, where, last in jobs:
             yield from _checked(raw, where, last_check=last)
@@ -555,3 +561,90 @@ def import_mail(
         today=today,
         progress=progress,
     )
+
+
+# --- very large mailboxes: in steps, with a checkpoint -------------------------------------------
+
+CHECKPOINT_FROM = 256 << 20  # an mbox this large is imported in steps, each committed on its own
+CHECKPOINT_EVERY = 10_000  # messages per step
+
+
+@dataclass
+class MboxSteps:
+    """An mbox too large for one transaction, imported in steps of `every` messages.
+
+    Each step is its own transaction and moves the batch's checkpoint (the number of the last message
+    done) with it. A run that stops — killed, or a broken message — leaves the batch unfinished; a
+    rerun of the same file (same SHA-256) resumes after the checkpoint. The step that was cut off left
+    nothing, and messages are stored once by fingerprint, so nothing is duplicated either way.
+    """
+
+    batch_id: int
+    every: int
+    summary: Summary
+    mails: Iterator[tuple[str, Mail]]
+    done: int  # the checkpoint: messages of the file done so far
+    skipped_before: int = 0  # messages skipped by the runs before this one
+
+
+def start_mbox_steps(session: Session, *, path: Path, every: int) -> MboxSteps:
+    """This file's unfinished batch (a run that stopped) to resume, or a new one."""
+    if not _starts_like_mbox(path):
+        raise UnusableInput(f"{path}: only an mbox file is imported in steps")
+    digest = file_digest(path, max_bytes=None)
+    batch = session.execute(
+        select(ImportBatch)
+        .where(
+            ImportBatch.kind == "email", ImportBatch.file_hash == digest, ImportBatch.finished_at.is_(None)
+        )
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).scalar_one_or_none() or start_batch(session, kind="email", path=path, digest=digest)
+    summary = Summary(str(path), added=batch.added, matched=batch.matched)
+    mails = _mbox_mails(path, after=batch.checkpoint)
+    return MboxSteps(batch.id, every, summary, mails, batch.checkpoint, batch.skipped)
+
+
+def import_mbox_step(
+    session: Session,
+    *,
+    keyring: Keyring,
+    register: Register,
+    steps: MboxSteps,
+    actor: str,
+    today: date,
+    progress: Callable[[int], None] | None = None,
+) -> bool:
+    """Import the next `steps.every` messages in the caller's transaction and move the checkpoint;
+    True when the file is done (the batch finished and audited)."""
+    batch = session.get(ImportBatch, steps.batch_id)
+    assert batch is not None
+    lookup = identifier_lookup(session, keyring=keyring)
+    importer = MailImport(
+        session, keyring, register, f"import:{batch.id}", "email", actor, steps.summary, lookup, today
+    )
+    taken = 0
+    try:
+        for where, mail in itertools.islice(steps.mails, steps.every):
+            importer.add(mail, where)
+            taken += 1
+            if progress is not None:
+                progress(steps.done + taken)
+    except UnusableInput as exc:
+        raise UnusableInput(
+            exc.message,
+            hint=f"messages 1 to {steps.done} are imported; correct the file and import it again "
+            "(what is stored already is not stored twice)",
+        ) from None
+    importer.flush()
+    steps.done += taken
+    batch.checkpoint = steps.done
+    batch.added, batch.matched, batch.skipped = (
+        steps.summary.added,
+        steps.summary.matched,
+        len(steps.summary.skipped),
+    )
+    if taken == steps.every:
+        return False
+    finish_batch(session, batch=batch, summary=steps.summary, actor=actor)
+    return True
