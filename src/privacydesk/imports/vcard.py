@@ -105,6 +105,8 @@ def _clean_line(line: str) -> str | None:
     params = [p for p in parts[1:] if p]
     if prop in ("BEGIN", "END", "VERSION"):
         return f"{prop}:{value.strip() if prop != 'VERSION' else '3.0'}"
+    if not params:  # most lines: no parameters to decode by or to rewrite
+        return prop + ":" + _decode_value(params, value).replace("\r\n", "\\n").replace("\n", "\\n")
     text = _decode_value(params, value)
     kept = [p for p in params if not p.upper().startswith(("CHARSET=", "ENCODING=")) and "=" in p]
     types = [f"TYPE={p}" for p in params if "=" not in p and p.upper() not in ("QUOTED-PRINTABLE", "BASE64")]
