@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import threading
@@ -51,6 +52,9 @@ def _run(cfg: Settings, host: str, port: int) -> None:
     if cfg.scheduler_enabled:
         threading.Thread(target=_outbox_loop, args=(db, cfg, stop), daemon=True, name="outbox").start()
     console.print(f"privacydesk is serving on [bold]http://{host}:{port}[/bold] (Ctrl+C stops it)")
+    # Everything loaded so far lives as long as the process: keep it out of the collector's full
+    # passes, which otherwise walked ~200,000 objects and held requests for 50-100 ms each.
+    gc.freeze()
     try:
         uvicorn.run(app, host=host, port=port, log_level=cfg.log_level.lower(), access_log=False)
     finally:

@@ -107,10 +107,15 @@ _SESSION = {"nl": "tot het einde van je bezoek", "en": "until the end of your vi
 # Record ids only need to be unique, not secret: one urandom seed per process, then a fast PRNG
 # (os.urandom per request costs more than the rest of the request on some kernels).
 _ids = random.Random(os.urandom(32))
+_RAND_B = (1 << 62) - 1
 
 
 def record_id() -> str:
-    return str(uuid.UUID(int=_ids.getrandbits(128), version=4))
+    """A UUIDv7 (RFC 9562): time-ordered, so the ids of one batch share the unique index's last page
+    instead of dirtying one random page each (half the bytes each commit writes)."""
+    rand = _ids.getrandbits(74)
+    ms = time.time_ns() // 1_000_000
+    return str(uuid.UUID(int=ms << 80 | 0x7 << 76 | (rand >> 62) << 64 | 0b10 << 62 | rand & _RAND_B))
 
 
 class BadConsent(Exception):
