@@ -112,3 +112,39 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, loaded_db) 
     csrf = _csrf(client, "/privacy/preferences")
     answer = client.post("/privacy/preferences", data={"csrf": csrf, "email": "onbekend@example.nl"})
     assert answer.status_code == 200 and "Als we dit adres kennen" in answer.text
+
+
+def _sign_up(client, email: str, path: str = "/privacy/newsletter", lang: str = "nl"):  # type: ignore[no-untyped-def]
+    return client.post(path, data={"csrf": _csrf(client, path), "email": email, "lang": lang})
+
+
+def _mails(db) -> int:  # type: ignore[no-untyped-def]
+    from privacydesk.store.models.requests import OutboxMessage
+
+    with db.session_scope() as session:
+        return int(session.execute(select(func.count()).select_from(OutboxMessage)).scalar_one())
+
+
+def test_signing_up_one_address_too_often_gets_a_clear_429_and_no_mail(client, loaded_db) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        assert _sign_up(client, ADDRESS).status_code == 200
+    sent = _mails(loaded_db)
+    refused = _sign_up(client, ADDRESS.upper(), lang="en")
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "3600"
+    assert "Please wait a while" in refused.text and "nothing was sent" in refused.text
+    assert _mails(loaded_db) == sent
+    assert _sign_up(client, "iemand-anders@example.nl").status_code == 200  # other addresses still work
+
+
+def test_signing_up_many_addresses_from_one_place_is_limited_too(client, loaded_db) -> None:  # type: ignore[no-untyped-def]
+    for n in range(10):
+        assert _sign_up(client, f"lezer{n}@example.nl").status_code == 200
+    refused = _sign_up(client, "nog-een@example.nl")
+    assert refused.status_code == 429 and "Even geduld" in refused.text and 'role="alert"' in refused.text
+
+
+def test_the_preferences_link_form_shares_the_budget(client, loaded_db) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(2):
+        assert _sign_up(client, ADDRESS).status_code == 200
+    assert _sign_up(client, ADDRESS, path="/privacy/preferences").status_code == 200
+    assert _sign_up(client, ADDRESS, path="/privacy/preferences").status_code == 429

@@ -23,6 +23,7 @@ from privacydesk.consent.keys import bind_settings
 from privacydesk.errors import NotFound, UnusableInput
 from privacydesk.register.service import current_register
 from privacydesk.store.base import utcnow
+from privacydesk.subject_requests.ratelimit import RateLimiter
 from privacydesk.web.access import public
 from privacydesk.web.templating import render
 
@@ -260,6 +261,39 @@ def _bad_link(request: Request, lang: str) -> Response:
     return _message(request, lang, BAD_LINK[0], BAD_LINK[1], status_code=404, alert=True)
 
 
+# The forms that mail someone (newsletter sign-up, preferences link) get the request form's budgets:
+# per IP, and per address so nobody can fill another person's inbox with confirmation mails.
+MAIL_FORM_LIMITS = ((10, 3600), (3, 3600))
+SLOW_DOWN = (
+    ("Even geduld", "Please wait a while"),
+    [
+        (
+            "Dit formulier is vanaf hier of voor dit e-mailadres vaak verstuurd. "
+            "Probeer het over een uur opnieuw; er is niets verstuurd.",
+            "This form was sent many times from here or for this e-mail address. "
+            "Try again in an hour; nothing was sent.",
+        )
+    ],
+)
+
+
+def _mail_form_allowed(request: Request, email: str) -> bool:
+    """Count one mailing form submission; False when this IP or this address is over its budget."""
+    limits = getattr(request.app.state, "consent_form_limits", None)
+    if limits is None:
+        limits = tuple(RateLimiter(limit, window) for limit, window in MAIL_FORM_LIMITS)
+        request.app.state.consent_form_limits = limits
+    by_ip, by_address = limits
+    client = request.client.host if request.client else "unknown"
+    return bool(by_ip.allow(f"ip:{client}") and by_address.allow("email:" + email.strip().lower()))
+
+
+def _slow_down(request: Request, lang: str, back: str) -> Response:
+    response = _message(request, lang, SLOW_DOWN[0], SLOW_DOWN[1], status_code=429, alert=True, back=back)
+    response.headers["Retry-After"] = "3600"
+    return response
+
+
 def _newsletter_texts(request: Request, lang: str) -> dict[str, str]:
     with request.app.state.db.session_scope(readonly=True) as session:
         _, reg = current_register(session)
@@ -292,6 +326,8 @@ async def newsletter_subscribe(request: Request) -> Response:
     """Mail the confirmation link; the answer is the same whether or not the address is known."""
     form = await _form(request)
     lang, email = _lang(form.get("lang")), form.get("email", "")[:320]
+    if not _mail_form_allowed(request, email):
+        return _slow_down(request, lang, "/privacy/newsletter" + ("?lang=en" if lang == "en" else ""))
     try:
         await run_in_threadpool(_queue_confirmation, request, email, lang)
     except UnusableInput:
@@ -441,6 +477,8 @@ async def preferences_request(request: Request) -> Response:
     """Mail the magic link if the address is known; the answer never says whether it is."""
     form = await _form(request)
     lang, email = _lang(form.get("lang")), form.get("email", "")[:320]
+    if not _mail_form_allowed(request, email):
+        return _slow_down(request, lang, "/privacy/preferences" + ("?lang=en" if lang == "en" else ""))
     try:
         await run_in_threadpool(_queue_preferences, request, email, lang)
     except UnusableInput:
