@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -253,23 +253,33 @@ def lock_head(session: Session) -> tuple[int, str]:
     return head(session)
 
 
-# An entry's fields as hashed and stored: actor, action, target type, target id, reason, details
-# (canonical JSON). `prepare` makes them; it needs no session, so bulk work can do it beforehand.
-Prepared = tuple[str, str, str | None, str | None, str | None, str]
+class Prepared(NamedTuple):
+    """An entry encoded without a session, so bulk work can do it beforehand (on another thread):
+    its stored fields, and its canonical JSON around the three values only the chain knows."""
+
+    fields: tuple[str, str, str | None, str | None, str | None, str]  # actor … details (JSON)
+    before_at: str
+    before_prev: str
+    before_seq: str
+    after_seq: str
 
 
 def prepare(entries: Iterable[NewEntry]) -> list[Prepared]:
-    return [
-        (
-            e.actor,
-            str(e.action),
-            e.target_type,
-            None if e.target_id is None else str(e.target_id),
-            e.reason,
-            _DETAILS.encode(e.details or {}),
+    prepared = []
+    for e in entries:
+        target = None if e.target_id is None else str(e.target_id)
+        fields = (e.actor, str(e.action), e.target_type, target, e.reason, _DETAILS.encode(e.details or {}))
+        # The same text `_canonical` makes, keys in sorted order, cut where at, prev_hash and seq go.
+        prepared.append(
+            Prepared(
+                fields,
+                f'{{"action":{_js(fields[1])},"actor":{_js(e.actor)},"at":"',
+                f'","details":{fields[5]},"prev_hash":"',
+                f'","reason":{_js(e.reason)},"seq":',
+                f',"target_id":{_js(target)},"target_type":{_js(e.target_type)}}}',
+            )
         )
-        for e in entries
-    ]
+    return prepared
 
 
 @dataclass(frozen=True)
@@ -286,10 +296,11 @@ def chain(entries: Sequence[Prepared], seq: int, prev: str, *, at: datetime | No
     when = (at or utcnow()).astimezone(UTC)
     stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format; hashed via the fast path
     at_iso, rows = _at_iso(stamp), []
-    for fields in entries:
+    for e in entries:
         seq += 1
-        entry_hash = hashlib.sha256(_canonical(seq, at_iso, *fields, prev)).hexdigest()
-        rows.append((seq, stamp, *fields, prev, entry_hash))
+        canonical = f"{e.before_at}{at_iso}{e.before_prev}{prev}{e.before_seq}{seq}{e.after_seq}"
+        entry_hash = hashlib.sha256(canonical.encode()).hexdigest()
+        rows.append((seq, stamp, *e.fields, prev, entry_hash))
         prev = entry_hash
     return Chained(rows, when, seq)
 

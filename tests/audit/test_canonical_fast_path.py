@@ -57,3 +57,47 @@ def test_entries_written_through_the_orm_verify_on_both_databases(db: Database) 
     with db.session_scope(readonly=True) as session:
         assert audit.verify_chain(session).ok
         assert audit.verify_entries(session.query(AuditEntry).order_by(AuditEntry.seq)).ok
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    details=st.dictionaries(st.text(), json_values, max_size=4),
+    actor=st.text(min_size=1, max_size=30),
+    reason=st.none() | st.text(max_size=40),
+    target=st.none() | st.text(max_size=20) | st.integers(),
+)
+def test_bulk_entries_hash_exactly_as_the_definition(
+    details: dict[str, object], actor: str, reason: str | None, target: str | int | None
+) -> None:
+    """`record_many` builds the canonical JSON from pieces prepared beforehand; the pieces must
+    join into the definition's bytes, whatever the strings hold."""
+    entry = audit.NewEntry(audit.Action.RECORD_DELETED, actor, "subject", target, reason, details)
+    at = datetime(2026, 11, 25, 9, 0, 0, 123_456, tzinfo=UTC)
+    (row,) = audit.chain(audit.prepare([entry]), 41, "b" * 64, at=at).rows
+    stored = AuditEntry(
+        seq=42,
+        at=at,
+        actor=actor,
+        action=str(audit.Action.RECORD_DELETED),
+        target_type="subject",
+        target_id=None if target is None else str(target),
+        reason=reason,
+        details=details,
+        prev_hash="b" * 64,
+    )
+    assert row[-1] == audit.hash_entry(stored)
+
+
+def test_bulk_entries_verify_on_both_databases(db: Database) -> None:
+    entries = [
+        audit.NewEntry(
+            audit.Action.RECORD_DELETED, "system:retention", "subject", f"ref-{i}", "why", {"n": i}
+        )
+        for i in range(3)
+    ]
+    with db.session_scope() as session:
+        audit.record(session, action=audit.Action.CONFIG_CHANGED, actor="cli:x", details={"ü": '"q"'})
+        assert audit.record_many(session, entries) == 4
+    with db.session_scope(readonly=True) as session:
+        assert audit.verify_chain(session).ok
+        assert audit.verify_entries(session.query(AuditEntry).order_by(AuditEntry.seq)).ok
