@@ -23,8 +23,10 @@ from privacydesk.errors import Refused
 from privacydesk.register.model import Register
 from privacydesk.register.retention import expiry_date, rule_for
 from privacydesk.register.service import latest_version
+from privacydesk.store.base import Base, utcnow
 from privacydesk.store.crypto import Keyring, open_json, seal_json
 from privacydesk.store.models.subjects import Message, Record, Subject, SubjectKey
+from privacydesk.store.rows import binder, insert_rows
 from privacydesk.subjects import aad_for, check_value, read_record
 
 
@@ -37,6 +39,25 @@ class MessageIn:
     direction: str  # "in" | "out"
     channel: str  # "email" | "phone" | "whatsapp"
     content: dict[str, Any]  # subject line, body, from, to, attachments [{name, size}]
+
+
+RECORDS = Base.metadata.tables["records"]
+LINK_COLUMNS = (
+    "subject_id",
+    "kind",
+    "category",
+    "purpose",
+    "source",
+    "source_ref",
+    "created_at",
+    "event_on",
+    "expires_on",
+    "payload_enc",
+    "message_id",
+    "fingerprint",
+    "register_version",
+    "restricted",
+)
 
 
 def _aad(fingerprint: str) -> bytes:
@@ -147,6 +168,7 @@ class _Batch:
     _keys: dict[int, bytes] = field(default_factory=dict)  # message id: message key
     _linked: set[tuple[int, int]] = field(default_factory=set)  # (message id, subject id)
     _refs: dict[int, str] = field(default_factory=dict)  # subject id: ref
+    _expiry: dict[tuple[str, date], date | None] = field(default_factory=dict)
 
     def messages(self, messages: list[MessageIn]) -> dict[str, int]:
         """The id of every message by fingerprint, inserting those not stored yet."""
@@ -191,7 +213,6 @@ class _Batch:
             self._linked.add((message_id, link.subject_id))
             payload = payloads[link.role]
             check_value(register, category=category, purpose=link.purpose, payload=payload)
-            rule = rule_for(register, link.purpose)
             fingerprint = json.dumps(
                 [link.subject_ref, "message", category, link.purpose, payload], sort_keys=True
             )
@@ -202,7 +223,7 @@ class _Batch:
                     "category": category,
                     "purpose": link.purpose,
                     "event_on": event_on,
-                    "expires_on": expiry_date(rule, event_on=event_on) if rule else None,
+                    "expires_on": self._expires_on(register, link.purpose, event_on),
                     "message_id": message_id,
                     "payload_enc": seal_json(
                         self.subject_keys[link.subject_id], payload, aad_for(link.subject_ref, "message")
@@ -212,6 +233,12 @@ class _Batch:
                 }
             )
         return rows
+
+    def _expires_on(self, register: Register, purpose: str, event_on: date) -> date | None:
+        if (purpose, event_on) not in self._expiry:
+            rule = rule_for(register, purpose)
+            self._expiry[purpose, event_on] = expiry_date(rule, event_on=event_on) if rule else None
+        return self._expiry[purpose, event_on]
 
     def load_subject_keys(self, refs: dict[int, str]) -> None:
         """The data keys of subjects not seen yet: one query, each unwrapped once."""
@@ -234,7 +261,7 @@ class _Batch:
         for row in rows:
             row["register_version"] = version.number if version else 0
         if not audit_each:
-            self.session.execute(insert(Record), rows)
+            self._insert_plain(rows)
             return
         ids = self.session.execute(insert(Record).returning(Record.id, sort_by_parameter_order=True), rows)
         for record_id, row in zip(ids.scalars(), rows, strict=True):
@@ -250,6 +277,21 @@ class _Batch:
                     "purpose": row["purpose"],
                 },
             )
+
+    def _insert_plain(self, rows: list[dict[str, Any]]) -> None:
+        """The rows as one executemany of bound tuples (an import's thousands of links)."""
+        connection = self.session.connection()
+        bind_date = binder(connection, RECORDS.c.event_on)
+        now = binder(connection, RECORDS.c.created_at)(utcnow())
+        tuples = [
+            (
+                *(r["subject_id"], r["kind"], r["category"], r["purpose"], r["source"], r["source_ref"], now),
+                *(bind_date(r["event_on"]), bind_date(r["expires_on"]), r["payload_enc"], r["message_id"]),
+                *(r["fingerprint"], r["register_version"], r["restricted"]),
+            )
+            for r in rows
+        ]  # in the order of LINK_COLUMNS
+        insert_rows(connection, RECORDS, LINK_COLUMNS, tuples)
 
 
 def _message_row(message: MessageIn, key: bytes) -> dict[str, Any]:

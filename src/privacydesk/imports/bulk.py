@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Column, Table, bindparam, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from privacydesk.errors import Refused
@@ -28,6 +26,7 @@ from privacydesk.register.service import latest_version
 from privacydesk.store.base import Base, utcnow
 from privacydesk.store.crypto import Keyring, Sealer
 from privacydesk.store.models.subjects import Identifier, Record, Subject, SubjectKey
+from privacydesk.store.rows import binder, insert_rows
 from privacydesk.subjects import aad_for, check_value
 
 CHUNK = 1000
@@ -179,28 +178,6 @@ def _from_draft(draft: Draft, subject_id: int, *, full: bool) -> _Target:
         return _Target(subject_id, draft.ref, draft.dek)
     indexes = {(kind, index) for kind, index, _ in draft.identifiers}
     return _Target(subject_id, draft.ref, draft.dek, indexes, {row[6] for row in draft.records})
-
-
-def insert_rows(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """One executemany of plain DBAPI tuples: no per-row work by SQLAlchemy (values already bound)."""
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    connection.exec_driver_sql(sql, rows)
-
-
-def binder(connection: Connection, column: Column[Any]) -> Callable[[Any], Any]:
-    """The DBAPI value for a value of `column` (e.g. a date as text on SQLite), memoised."""
-    process = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-    memo: dict[Any, Any] = {None: None}
-
-    def bind(value: Any) -> Any:
-        if value not in memo:
-            memo[value] = process(value) if process else value
-        return memo[value]
-
-    return bind
 
 
 @dataclass
