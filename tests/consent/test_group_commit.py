@@ -100,3 +100,50 @@ def test_record_ids_are_uuid7_in_time_order() -> None:
     second = banner.record_id()
     assert uuid.UUID(first).version == 7 and uuid.UUID(second).version == 7
     assert first[:13] < second[:13]  # the millisecond timestamp leads
+
+
+def test_the_batch_stores_rows_exactly_as_a_plain_insert_would(
+    loaded_db: Database, settings: Settings
+) -> None:
+    from sqlalchemy import Table, insert, text
+
+    from privacydesk.consent.batch import write_banner_rows
+
+    ctx = _ctx(loaded_db, settings)
+    ours, plain = _rows(ctx), _rows(ctx)
+    plain[0].update({k: v for k, v in ours[0].items() if k not in ("record_id", "visitor_id", "actor")})
+    with loaded_db.session_scope() as session:
+        write_banner_rows(session, rows=ours, posts=1)
+        session.execute(insert(Table("consent_events", ConsentEvent.metadata)), plain)
+    stored = "SELECT at, expires_at, evidence, state, notice_hash FROM consent_events ORDER BY id"
+    with loaded_db.session_scope(readonly=True) as session:
+        first, second = session.execute(text(stored)).all()
+        event = session.execute(select(ConsentEvent).where(ConsentEvent.record_id == ours[0]["record_id"]))
+        read_back = event.scalar_one()
+        assert first == second
+        assert read_back.at == ours[0]["at"] and read_back.evidence == ours[0]["evidence"]
+
+
+def test_on_sqlite_a_batch_waits_for_another_writer_then_is_stored(
+    loaded_db: Database, settings: Settings
+) -> None:
+    if not loaded_db.is_sqlite:
+        pytest.skip("SQLite's single write lock")
+    ctx, writer = _ctx(loaded_db, settings), GroupCommitWriter(loaded_db, idle_seconds=0.2)
+    other = Database(loaded_db.url)  # as a second `serve` process on the same file would
+    connection = other.engine.connect()
+    holding = connection.begin()  # BEGIN IMMEDIATE: the write lock is the other's
+
+    async def post_while_the_other_writes() -> None:
+        answer = writer.submit(_rows(ctx))
+        await asyncio.sleep(0.3)
+        assert not answer.done()  # no answer before the commit
+        holding.rollback()
+        await asyncio.wait_for(answer, timeout=10)
+
+    try:
+        _run(post_while_the_other_writes)
+    finally:
+        connection.close()
+        other.dispose()
+    assert _count(loaded_db, ConsentEvent) == 1

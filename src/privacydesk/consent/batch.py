@@ -14,15 +14,20 @@ every waiting request for its duration, which made the slowest answers ten times
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import queue
+import sqlite3
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from privacydesk import audit
@@ -36,13 +41,45 @@ Item = tuple[Rows, Waiter]
 # A checkpoint pass that finds fewer new frames than this is close enough for the writer to finish.
 CHECKPOINT_RESIDUE = 200
 CHECKPOINT_PASSES = 4
+LOCK_WAIT = 30.0  # seconds a batch waits for SQLite's write lock, as busy_timeout does elsewhere
+LOCK_RETRY = 0.0005
+
+
+COLUMNS = (
+    "record_id", "subject_id", "visitor_id", "purpose", "state", "ground", "channel", "at", "expires_at",
+    "register_version", "consent_revision", "notice_hash", "language", "evidence", "ip_prefix", "actor",
+)  # fmt: skip
+SQLITE_CHUNK = 1000  # rows per statement: 16,000 parameters, under SQLite's 32,766
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A value as SQLAlchemy stores it on SQLite: UTC timestamps as text, dicts as JSON."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return json.dumps(value) if isinstance(value, dict) else value
+
+
+def _insert_rows(session: Session, rows: Rows) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        # A Core insert of the table: the ORM's bulk path cost twice as much per row, for nothing here.
+        session.execute(insert(cast(Table, ConsentEvent.__table__)), rows)
+        return
+    # SQLite: one multi-row INSERT through the driver. An executemany steps once per row, giving up the
+    # GIL each time, and the busy event loop kept the writer (holding the write lock) waiting for it.
+    for start in range(0, len(rows), SQLITE_CHUNK):
+        chunk = rows[start : start + SQLITE_CHUNK]
+        marks = ", ".join(["(" + ", ".join("?" * len(COLUMNS)) + ")"] * len(chunk))
+        values = tuple(_sqlite_value(row[name]) for row in chunk for name in COLUMNS)
+        connection.exec_driver_sql(
+            f"INSERT INTO consent_events ({', '.join(COLUMNS)}) VALUES {marks}", values
+        )
 
 
 def write_banner_rows(session: Session, *, rows: Rows, posts: int, actor: str = "system:banner") -> None:
     """Insert the rows of `posts` banner decisions and write one audit entry naming the batch."""
     if rows:
-        # A Core insert of the table: the ORM's bulk path cost twice as much per row, for nothing here.
-        session.execute(insert(cast(Table, ConsentEvent.__table__)), rows)
+        _insert_rows(session, rows)
     entry = audit.NewEntry(
         action=audit.Action.CONSENT_RECORDED,
         actor=actor,
@@ -148,7 +185,9 @@ class GroupCommitWriter:
         connection = self.db.engine.connect()
         connection.detach()
         if self.db.is_sqlite:
-            connection.connection.dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")  # type: ignore[union-attr]
+            driver = connection.connection.dbapi_connection
+            driver.execute("PRAGMA wal_autocheckpoint=0")  # type: ignore[union-attr]
+            driver.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]  # see _transaction
         return connection
 
     @contextmanager
@@ -201,13 +240,30 @@ class GroupCommitWriter:
         except Exception as exc:  # noqa: BLE001 - the batch is committed; the next pass catches up
             log.warning("WAL checkpoint failed: %s", type(exc).__name__)
 
+    def _transaction(self, connection: Connection, rows: Rows, *, posts: int) -> None:
+        """Write the batch in one transaction, retrying while another process holds SQLite's lock.
+
+        SQLite's own busy handler sleeps 1, 2, 5, 10 … 100 ms between tries, so a writer that lost a
+        few races to a second `serve` process slept 100 ms and more; this one retries every half ms.
+        """
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                with Session(bind=connection) as session, session.begin():
+                    write_banner_rows(session, rows=rows, posts=posts)
+                return
+            except OperationalError as exc:
+                busy = getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    raise
+            time.sleep(LOCK_RETRY)
+
     def _commit(self, connection: Connection, batch: list[Item]) -> bool:
         """Commit one batch and wake its requests; False if it failed (they hear why)."""
         rows = [row for item_rows, _ in batch for row in item_rows]
         error: BaseException | None = None
         try:
-            with Session(bind=connection) as session, session.begin():
-                write_banner_rows(session, rows=rows, posts=len(batch))
+            self._transaction(connection, rows, posts=len(batch))
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear of the failure
             log.error("consent batch of %d posts failed: %s", len(batch), type(exc).__name__)
             error = exc
