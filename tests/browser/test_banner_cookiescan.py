@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from privacydesk.config import Settings
 from privacydesk.consent import cookiescan
 from privacydesk.store.db import Database
+from privacydesk.store.models.cookies import CookieScanFinding
 from tests.browser_support import CHROMIUM, _missing, live_server
 from tests.consent.testsite import (
     bad_site,
@@ -66,7 +68,7 @@ def test_a_clean_site_has_no_findings_and_consent_unlocks_analytics(privacydesk,
     assert {"pd_consent", "_pk_id.1.a1b2", "_pk_ses.1.a1b2"} <= unlocked
 
 
-def test_every_planted_violation_is_found_on_its_page(privacydesk, scan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_every_planted_violation_is_found_on_its_page(privacydesk, scan, tmp_path, loaded_db) -> None:  # type: ignore[no-untyped-def]
     with (
         serve_site(tracker_site(), host="127.0.0.2") as tracker,
         serve_site(youtube_site()) as youtube_local,
@@ -86,6 +88,9 @@ def test_every_planted_violation_is_found_on_its_page(privacydesk, scan, tmp_pat
     }
     assert code == 1
     assert "tracker_uid" in html.read_text() and "<script>" not in html.read_text()
+    with loaded_db.session_scope(readonly=True) as session:  # kept for `privacydesk check` to name
+        kept = session.execute(select(CookieScanFinding.code, CookieScanFinding.item, CookieScanFinding.page))
+        assert {(c, i, p.removeprefix(site)) for c, i, p in kept} == found
 
 
 def test_links_to_other_sites_are_not_followed() -> None:

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from privacydesk import audit
 from privacydesk.config import Settings
+from privacydesk.consent.cookiescan import Finding, ScanReport, record_scan
 from privacydesk.correspondence import MessageIn, store_message
 from privacydesk.register.model import Register
 from privacydesk.register.service import current_register
@@ -63,13 +63,12 @@ def record_past_retention(session: Session) -> int:
 
 def cookie_scan_with_undeclared_cookie(session: Session) -> int:
     """What `privacydesk cookies scan` records after finding one cookie the register does not declare."""
-    entry = audit.record(
-        session,
-        action=audit.Action.COOKIES_SCANNED,
-        actor="cli:test",
-        details={"pages": 3, "findings": 1, "unlocked": 0},
+    finding = Finding(
+        "undeclared_cookie", "cookie '_hjid' is not in the register", "https://shop.test/", "_hjid"
     )
-    return entry.seq
+    report = ScanReport("https://shop.test/", ["https://shop.test/", "https://shop.test/a", "https://shop.test/b"],
+                        before=[], findings=[finding])  # fmt: skip
+    return record_scan(session, report=report, actor="cli:test")
 
 
 def bsn_in_an_email(session: Session, settings: Settings) -> tuple[int, int]:

@@ -34,6 +34,7 @@ def test_each_planted_violation_is_found_with_its_evidence_and_nothing_else(demo
     assert late["record_ids"] == [record_id] and late["records"] == 1
     [scan] = found["cookies"]
     assert (scan["audit_seq"], scan["findings"]) == (scan_seq, 1)
+    assert scan["found"] == [{"code": "undeclared_cookie", "item": "_hjid", "page": "https://shop.test/"}]
     [processor] = found["processor_agreements"]
     assert processor["recipient"] == "manychat" and processor["records"] > 0
     [bsn] = found["forbidden_data"]

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from privacydesk import audit
 from privacydesk.cli._common import DbOpt, JsonOpt, cli_actor, console, print_json, session_scope, settings
 from privacydesk.consent import cookiescan
 from privacydesk.errors import UnusableInput
@@ -70,12 +69,7 @@ def scan(
     own = [settings(db).base_url]
     report = cookiescan.scan_site(url, register=reg, max_pages=pages, own=own, resolve=mapping)
     with session_scope(db) as session:
-        details = {
-            "pages": len(report.pages),
-            "findings": len(report.findings),
-            "unlocked": len(report.unlocked),
-        }
-        audit.record(session, action=audit.Action.COOKIES_SCANNED, actor=cli_actor(), details=details)
+        cookiescan.record_scan(session, report=report, actor=cli_actor())
     if html is not None:
         _write_html(html, report)
     if as_json:

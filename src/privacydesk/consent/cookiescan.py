@@ -19,8 +19,13 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from privacydesk import audit
 from privacydesk.errors import UnusableInput
 from privacydesk.register.model import Cookie, Register
+from privacydesk.store.models.cookies import CookieScanFinding
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -306,6 +311,31 @@ def _after(browser: Any, report: ScanReport, register: Register, known: Known) -
     for finding in judge(register, known, report.after, consented=True):
         if (finding.code, finding.item) not in seen_codes:
             report.findings.append(finding)
+
+
+# --- keeping the result ------------------------------------------------------------------------------
+
+
+def record_scan(session: Session, *, report: ScanReport, actor: str) -> int:
+    """Audit the scan (counts) and keep its findings, so the check can name them; returns the
+    scan's audit entry number."""
+    details = {"pages": len(report.pages), "findings": len(report.findings), "unlocked": len(report.unlocked)}
+    entry = audit.record(session, action=audit.Action.COOKIES_SCANNED, actor=actor, details=details)
+    session.add_all(
+        CookieScanFinding(
+            scan_seq=entry.seq, scanned_at=entry.at, url=report.url[:1000], code=f.code,
+            item=f.item[:500], page=f.page[:1000], message=f.message[:500],
+        )
+        for f in report.findings
+    )  # fmt: skip
+    session.flush()
+    return entry.seq
+
+
+def findings_of_scan(session: Session, *, scan_seq: int) -> list[CookieScanFinding]:
+    """The findings a scan (by its audit entry number) kept, in the order it found them."""
+    query = select(CookieScanFinding).where(CookieScanFinding.scan_seq == scan_seq)
+    return list(session.execute(query.order_by(CookieScanFinding.id)).scalars())
 
 
 # --- output ----------------------------------------------------------------------------------------
