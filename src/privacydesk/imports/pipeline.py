@@ -9,6 +9,7 @@ parent, as the same kind of error with the same message, so the transaction roll
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -51,7 +52,11 @@ def in_child(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
     """The items of `produce()`, made in a forked child process, in order."""
     receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(target=_produce, args=(produce, send), daemon=True)
-    child.start()
+    gc.freeze()  # the child's collections leave the inherited heap alone (and so do not copy it)
+    try:
+        child.start()
+    finally:
+        gc.unfreeze()
     send.close()
     try:
         while True:
