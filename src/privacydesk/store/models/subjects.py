@@ -54,7 +54,8 @@ class Identifier(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
+    # Found by subject through the unique index, which leads with subject_id.
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     blind_index: Mapped[str] = mapped_column(String(64))
     value_enc: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
