@@ -104,7 +104,8 @@ class Record(Base):
     restricted: Mapped[bool] = mapped_column(default=False)
     restricted_reason: Mapped[str | None] = mapped_column(String(200), default=None)
     # A keyed hash of (subject, kind, category, purpose, value): storing the same value twice is a no-op.
-    fingerprint: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    # Looked up only with subject_id (re-import of the same value), which its index finds.
+    fingerprint: Mapped[str | None] = mapped_column(String(64), default=None)
     register_version: Mapped[int] = mapped_column(Integer)
 
 

@@ -1,5 +1,7 @@
 """Records by expiry date *and subject*: a retention run lists the subjects with due records from
 this index alone, instead of visiting every due record's row (0.56 s → 0.16 s at 1 M records).
+And no index on `fingerprint` alone: a record's fingerprint is only ever looked up together with
+its subject, which the subject_id index finds; the extra B-tree only cost every insert and delete.
 
 Revision ID: 0015_records_expiry_index
 Revises: 0014_identifiers_index
@@ -19,9 +21,11 @@ def upgrade() -> None:
     with op.batch_alter_table("records", schema=None) as batch_op:
         batch_op.create_index("ix_records_expiry", ["expires_on", "subject_id"], unique=False)
         batch_op.drop_index("ix_records_expires_on")
+        batch_op.drop_index("ix_records_fingerprint")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("records", schema=None) as batch_op:
+        batch_op.create_index("ix_records_fingerprint", ["fingerprint"], unique=False)
         batch_op.create_index("ix_records_expires_on", ["expires_on"], unique=False)
         batch_op.drop_index("ix_records_expiry")
