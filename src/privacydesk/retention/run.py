@@ -126,10 +126,9 @@ def _read_alone(db: Database, run: RunInfo, bounds: Bounds, keyring: Keyring, ru
 
 def _batch(session: Session, run: RunInfo, bounds: Bounds, prefetch: _Prefetch | None, **read: Any) -> Batch:
     """The prefetched batch when it is still true (see the module's notes), else read now."""
-    if prefetch is not None:
-        batch = prefetch.future.result()
+    if prefetch is not None and prefetch.future.exception() is None:  # a failed read is simply redone
         if prefetch.bounds == bounds and prefetch.writer == _writer_state(session):
-            return batch
+            return prefetch.future.result()
     return read_batch(session, run, bounds, **read)
 
 
