@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from privacydesk.config import Settings
 from privacydesk.consent import banner
@@ -147,3 +149,18 @@ def test_on_sqlite_a_batch_waits_for_another_writer_then_is_stored(
         connection.close()
         other.dispose()
     assert _count(loaded_db, ConsentEvent) == 1
+
+
+def test_a_database_that_cannot_be_opened_fails_the_posts_instead_of_leaving_them_waiting(
+    loaded_db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    ctx = _ctx(loaded_db, settings)
+    unreachable = Database(f"sqlite:///{tmp_path / 'no-such-folder' / 'ledger.db'}")
+    writer = GroupCommitWriter(unreachable, idle_seconds=0.2, checkpoint_seconds=0.05)
+
+    async def post() -> None:
+        await asyncio.wait_for(writer.submit(_rows(ctx)), timeout=10)
+
+    with pytest.raises(OperationalError):
+        _run(post)
+    unreachable.dispose()

@@ -22,7 +22,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -171,12 +171,9 @@ class GroupCommitWriter:
                                 self._thread = None
                                 return
                         continue
-                    connection = connection or self._connect()
-                    if self._commit(connection, batch):
+                    connection = self._commit(connection, batch)
+                    if connection is not None:
                         self._finish(connection)
-                    else:
-                        connection.close()  # after a failure, start over on a fresh connection
-                        connection = None
             finally:
                 if connection is not None:
                     connection.close()
@@ -262,19 +259,25 @@ class GroupCommitWriter:
                     raise
             time.sleep(LOCK_RETRY)
 
-    def _commit(self, connection: Connection, batch: list[Item]) -> bool:
-        """Commit one batch and wake its requests; False if it failed (they hear why)."""
+    def _commit(self, connection: Connection | None, batch: list[Item]) -> Connection | None:
+        """Commit one batch and wake its requests, with the error if it failed (none may be left
+        waiting). Returns the connection for the next batch: None after a failure, to start over."""
         rows = [row for item_rows, _ in batch for row in item_rows]
         error: BaseException | None = None
         try:
+            connection = connection or self._connect()
             self._transaction(connection, rows, posts=len(batch))
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear of the failure
             log.error("consent batch of %d posts failed: %s", len(batch), type(exc).__name__)
             error = exc
+            if connection is not None:
+                with suppress(Exception):
+                    connection.close()
+            connection = None
         by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = defaultdict(list)
         for _, (loop, future) in batch:
             by_loop[loop].append(future)
         for loop, waiters in by_loop.items():
             if not loop.is_closed():
                 loop.call_soon_threadsafe(_settle, waiters, error)
-        return error is None
+        return connection
