@@ -84,8 +84,9 @@ class Record(Base):
     """A stored value about a subject, with its category, purpose, source and retention clock."""
 
     __tablename__ = "records"
-    # By expiry date, with the subject: what a retention run queues is read from the index alone.
-    __table_args__ = (Index("ix_records_expiry", "expires_on", "subject_id"),)
+    # By expiry date, with purpose and subject: a retention run's queue and `retention plan`'s counts
+    # are read from the index alone.
+    __table_args__ = (Index("ix_records_expiry", "expires_on", "purpose", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
