@@ -268,7 +268,7 @@ SLOW_DOWN = (
     ("Even geduld", "Please wait a while"),
     [
         (
-            "Dit formulier is vanaf hier of voor dit e-mailadres vaak verstuurd. "
+            "Dit formulier is vanaf hier of voor dit e-mailadres te vaak verstuurd. "
             "Probeer het over een uur opnieuw; er is niets verstuurd.",
             "This form was sent many times from here or for this e-mail address. "
             "Try again in an hour; nothing was sent.",
