@@ -89,12 +89,12 @@ def test_contacts_for_an_unknown_customer_are_refused(with_customer, tmp_path: P
     assert result.code == 1 and "no customer" in result.err
 
 
-def test_a_truncated_vcard_file_is_refused_with_its_line(with_customer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_truncated_vcard_file_is_refused_with_its_name_and_line(with_customer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "cut.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:A\nEND:VCARD\nBEGIN:VCARD\nFN:B\n")
     result = with_customer(
         "import", "contacts", "--owner", "jan.jansen@example.nl", str(tmp_path / "cut.vcf")
     )
-    assert result.code == 2 and "line 5" in result.err
+    assert result.code == 2 and f"{tmp_path / 'cut.vcf'}: line 5" in result.err
     assert with_customer("subjects", "find", "A").code == 1
 
 

@@ -62,18 +62,26 @@ def read_contacts(path: Path) -> Iterator[Contact]:
     if b"\x00" in data[:4096]:
         raise UnusableInput(f"{path}: a binary file, not a contact list")
     if data.lstrip()[:11].upper().startswith(b"BEGIN:VCARD"):
-        return read_vcards(data)
+        return _in_file(path, read_vcards(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnusableInput(f"{path}: neither a vCard file nor UTF-8 CSV") from None
     header = text.split("\n", 1)[0].lower()
     if "e-mail 1 - value" in header or "phone 1 - value" in header:
-        return _google_rows(text)
+        return _in_file(path, _google_rows(text))
     raise UnusableInput(
         f"{path}: not a vCard file or a Google Contacts CSV export",
         hint="export the contacts as vCard (.vcf) or Google CSV",
     )
+
+
+def _in_file(path: Path, contacts: Iterator[Contact]) -> Iterator[Contact]:
+    """The parsers name the line of a broken card; this adds the file, for imports of several."""
+    try:
+        yield from contacts
+    except UnusableInput as exc:
+        raise UnusableInput(f"{path}: {exc.message}", hint=exc.hint) from None
 
 
 def _pairs(contact: Contact, where: str, skipped: list[str]) -> list[tuple[str, str]]:
