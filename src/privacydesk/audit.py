@@ -258,7 +258,7 @@ class Prepared(NamedTuple):
     its stored fields, and its canonical JSON around the three values only the chain knows."""
 
     fields: tuple[str, str, str | None, str | None, str | None, str]  # actor … details (JSON)
-    before_at: str
+    before_at: str  # the pieces of `_pieces`
     before_prev: str
     before_seq: str
     after_seq: str
@@ -269,16 +269,7 @@ def prepare(entries: Iterable[NewEntry]) -> list[Prepared]:
     for e in entries:
         target = None if e.target_id is None else str(e.target_id)
         fields = (e.actor, str(e.action), e.target_type, target, e.reason, _DETAILS.encode(e.details or {}))
-        # The same text `_canonical` makes, keys in sorted order, cut where at, prev_hash and seq go.
-        prepared.append(
-            Prepared(
-                fields,
-                f'{{"action":{_js(fields[1])},"actor":{_js(e.actor)},"at":"',
-                f'","details":{fields[5]},"prev_hash":"',
-                f'","reason":{_js(e.reason)},"seq":',
-                f',"target_id":{_js(target)},"target_type":{_js(e.target_type)}}}',
-            )
-        )
+        prepared.append(Prepared(fields, *_pieces(*fields)))
     return prepared
 
 
@@ -298,7 +289,7 @@ def chain(entries: Sequence[Prepared], seq: int, prev: str, *, at: datetime | No
     at_iso, rows = _at_iso(stamp), []
     for e in entries:
         seq += 1
-        canonical = f"{e.before_at}{at_iso}{e.before_prev}{prev}{e.before_seq}{seq}{e.after_seq}"
+        canonical = f'{e.before_at}{at_iso}{e.before_prev}"{prev}"{e.before_seq}{seq}{e.after_seq}'
         entry_hash = hashlib.sha256(canonical.encode()).hexdigest()
         rows.append((seq, stamp, *e.fields, prev, entry_hash))
         prev = entry_hash
@@ -407,11 +398,28 @@ def _canonical(
     details_json: str,
     prev_hash: str,
 ) -> bytes:
+    before_at, before_prev, before_seq, after_seq = _pieces(
+        actor, action, target_type, target_id, reason, details_json
+    )
+    return f"{before_at}{at_iso}{before_prev}{_js(prev_hash)}{before_seq}{seq}{after_seq}".encode()
+
+
+def _pieces(
+    actor: str,
+    action: str,
+    target_type: str | None,
+    target_id: str | None,
+    reason: str | None,
+    details_json: str,
+) -> tuple[str, str, str, str]:
+    """The canonical JSON (keys sorted, as `canonical_json`) cut where the values only the chain
+    knows go: the time (inside its quotes), the previous hash and the number."""
     return (
-        f'{{"action":{_js(action)},"actor":{_js(actor)},"at":"{at_iso}",'
-        f'"details":{details_json},"prev_hash":{_js(prev_hash)},"reason":{_js(reason)},'
-        f'"seq":{seq},"target_id":{_js(target_id)},"target_type":{_js(target_type)}}}'
-    ).encode()
+        f'{{"action":{_js(action)},"actor":{_js(actor)},"at":"',
+        f'","details":{details_json},"prev_hash":',
+        f',"reason":{_js(reason)},"seq":',
+        f',"target_id":{_js(target_id)},"target_type":{_js(target_type)}}}',
+    )
 
 
 def _range_batches(dbapi_conn: Any, dialect: str, lo: int, hi: int, batch: int) -> Iterator[list[Any]]:
