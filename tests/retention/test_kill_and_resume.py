@@ -64,24 +64,10 @@ def _build(path: Path, keyring: Keyring) -> None:
                 audit_each=False,
             )
             years = rng.sample(range(2012, 2026), rng.randint(1, 4))
-            for i, year in enumerate(years):
-                kind, category, purpose, payload, on = invoice(n * 10 + i, date(year, 3, 1))
-                subjects.add_record(
-                    session,
-                    keyring=keyring,
-                    register=register,
-                    subject=person,
-                    kind=kind,
-                    category=category,
-                    purpose=purpose,
-                    source="data_subject",
-                    payload=payload,
-                    event_on=on,
-                    actor="t",
-                    audit_each=False,
-                )
+            records = [invoice(n * 10 + i, date(year, 3, 1)) for i, year in enumerate(years)]
             if rng.random() < 0.3:
-                kind, category, purpose, payload, on = note("x", date(rng.choice([2019, 2026]), 1, 1))
+                records.append(note("x", date(rng.choice([2019, 2026]), 1, 1)))
+            for kind, category, purpose, payload, on in records:
                 subjects.add_record(
                     session,
                     keyring=keyring,
