@@ -20,7 +20,7 @@ from enum import StrEnum
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, text
+from sqlalchemy import String, and_, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
@@ -151,6 +151,10 @@ class Action(StrEnum):
     # retention
     RETENTION_PLANNED = "retention.planned", "A retention plan (dry run) was computed."
     RETENTION_RUN = "retention.run", "A retention run erased or anonymised expired records."
+    RETENTION_ERASED = (
+        "retention.erased",
+        "A batch of a retention run erased expired records; its details name each subject and record.",
+    )
     HOLD_PLACED = "hold.placed", "A legal hold was placed on a subject or record."
     HOLD_LIFTED = "hold.lifted", "A legal hold was lifted."
     # operations
@@ -581,6 +585,16 @@ def verify_entries(entries: Iterable[AuditEntry]) -> ChainReport:
     return walk.check(rows) or ChainReport(walk.count, walk.prev or GENESIS)
 
 
+def about_subject(ref: str) -> Any:
+    """Entries about the subject `ref`: those that name it as their target, and the retention
+    batches that list it in their details (a run writes one entry per batch, not per subject)."""
+    in_batch = cast(AuditEntry.details, String).contains(f'"{ref}"', autoescape=True)
+    return or_(
+        and_(AuditEntry.target_type == "subject", AuditEntry.target_id == ref),
+        and_(AuditEntry.action == Action.RETENTION_ERASED.value, in_batch),
+    )
+
+
 def search_audit(
     session: Session,
     *,
@@ -599,9 +613,12 @@ def search_audit(
         query = query.where(AuditEntry.actor == actor)
     if target:
         kind, sep, ident = target.partition(":")
-        query = query.where(AuditEntry.target_id == (ident if sep else kind))
-        if sep:
-            query = query.where(AuditEntry.target_type == kind)
+        if kind == "subject" and sep:
+            query = query.where(about_subject(ident))
+        else:
+            query = query.where(AuditEntry.target_id == (ident if sep else kind))
+            if sep:
+                query = query.where(AuditEntry.target_type == kind)
     if since is not None:
         query = query.where(AuditEntry.at >= since)
     return list(session.execute(query.limit(max(1, min(limit, 1000))).offset(max(0, offset))).scalars())

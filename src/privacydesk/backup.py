@@ -25,9 +25,10 @@ import sqlite3
 import struct
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -201,17 +202,30 @@ def _suppressions(session: Session) -> dict[str, str]:
     return {h: r for h, r in rows}
 
 
+def _erasures(session: Session) -> Iterator[tuple[str | None, str, datetime]]:
+    """(subject ref, action, when) of every key destruction and subject removal, oldest first; a
+    retention run lists the subjects it removed in one entry per batch."""
+    rows: Iterable[tuple[str | None, str, datetime, dict[str, Any]]] = session.execute(
+        select(AuditEntry.target_id, AuditEntry.action, AuditEntry.at, AuditEntry.details)
+        .where(
+            (AuditEntry.action.in_(ERASURE_ACTIONS) & (AuditEntry.target_type == "subject"))
+            | (AuditEntry.action == audit.Action.RETENTION_ERASED.value)
+        )
+        .order_by(AuditEntry.seq)
+    )
+    for ref, action, at, details in rows:
+        if action == audit.Action.RETENTION_ERASED:
+            yield from ((removed, _DELETED, at) for removed in details.get("removed", []))
+        else:
+            yield ref, action, at
+
+
 def sync_erasure_log(session: Session, *, path: Path) -> int:
     """Append the erasures and suppressions the database knows and the log does not; returns how many."""
     subjects, suppressed = read_erasure_log(path)
-    rows = session.execute(
-        select(AuditEntry.target_id, AuditEntry.action, AuditEntry.at)
-        .where(AuditEntry.action.in_(ERASURE_ACTIONS), AuditEntry.target_type == "subject")
-        .order_by(AuditEntry.seq)
-    )
     lines = [
         {"subject": ref, "action": action, "at": at.isoformat()}
-        for ref, action, at in rows
+        for ref, action, at in _erasures(session)
         if ref and subjects.get(ref) not in (action, _DELETED)
     ]
     lines += [

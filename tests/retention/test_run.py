@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from privacydesk import audit
+from privacydesk import audit, backup
 from privacydesk.register.service import current_register
 from privacydesk.retention import holds
 from privacydesk.retention.batch import RunInfo, next_bounds, read_batch, write_batch
@@ -82,11 +83,34 @@ def test_a_removed_subject_leaves_no_key_no_identifiers_and_an_audit_entry(
     with loaded_db.session_scope(readonly=True) as session:
         assert session.get(SubjectKey, gone.id) is None
         assert session.execute(select(Identifier).where(Identifier.subject_id == gone.id)).first() is None
-        entries = audit.search_audit(session, target=f"subject:{gone.ref}", action="subject.deleted")
-        assert len(entries) == 1 and entries[0].details["key_destroyed"] is True
+        entries = audit.search_audit(session, target=f"subject:{gone.ref}", action="retention.erased")
+        assert len(entries) == 1 and entries[0].details["removed"] == [gone.ref]
+        assert len(entries[0].details["records"][gone.ref]) == 2
         run_entry = audit.search_audit(session, action="retention.run")[0]
         assert run_entry.details["records_deleted"] == 1 and run_entry.details["records_anonymised"] == 2
         assert audit.verify_chain(session).ok
+
+
+def test_one_entry_per_batch_names_each_subject_and_feeds_the_erasure_log(
+    loaded_db: Database, keyring: Keyring, tmp_path: Path
+) -> None:
+    people = _world(loaded_db, keyring)
+    run_retention(loaded_db, keyring=keyring, today=TODAY, actor="cli:test")
+    gone, part, fresh = people["gone"], people["part"], people["fresh"]
+    with loaded_db.session_scope(readonly=True) as session:
+        (entry,) = audit.search_audit(session, action="retention.erased")
+        assert entry.target_type == "retention_run" and entry.actor == "cli:test"
+        # subjects by pseudonymous ref only: no e-mail address, no decrypted value
+        assert set(entry.details["records"]) == {gone.ref, part.ref}
+        assert entry.details["anonymised"] == {gone.ref: 1, part.ref: 1}
+        assert "@" not in json.dumps(entry.details)
+        # a subject who stays finds the entry in their own history; one who was not touched does not
+        assert entry.seq in [e.seq for e in audit.search_audit(session, target=f"subject:{part.ref}")]
+        assert entry.seq not in [e.seq for e in audit.search_audit(session, target=f"subject:{fresh.ref}")]
+        log = tmp_path / "erasure-log.jsonl"
+        assert backup.sync_erasure_log(session, path=log) == 1
+    (line,) = [json.loads(x) for x in log.read_text().splitlines()]
+    assert line["subject"] == gone.ref and line["action"] == "subject.deleted"
 
 
 def test_a_run_killed_between_batches_resumes_where_it_stopped(loaded_db: Database, keyring: Keyring) -> None:

@@ -52,7 +52,7 @@ class Batch:
     subjects: int  # how many queued subjects the range holds
     emptied: list[int]  # subjects with nothing left afterwards: removed, key destroyed
     anonymised: list[dict[str, Any]]  # rows for anonymised_records
-    entries: list[audit.Prepared]  # one per subject
+    entries: list[audit.Prepared]  # one for the batch (none when it erases nothing)
 
 
 def held_subjects(today: date) -> Any:
@@ -94,7 +94,7 @@ def read_batch(
         due(run.today),
         Record.id.not_in(held_records(run.today)),
     )
-    rows = [r for r in conn.execute(due_rows) if r.purpose in rules]
+    rows: list[Any] = [r for r in conn.execute(due_rows).all() if r[2] in rules]
     refs: dict[int, str] = dict(
         conn.execute(select(Subject.id, Subject.ref).where(_in_batch(Subject.id, run.id, bounds))).all()
     )
@@ -105,18 +105,17 @@ def read_batch(
             .group_by(Record.subject_id)
         ).all()
     )
-    per_subject = Counter(r.subject_id for r in rows)
+    per_subject = Counter(r[1] for r in rows)
     emptied = {s for s in refs if totals.get(s, 0) == per_subject[s]}
-    to_anonymise = [r.id for r in rows if rules[r.purpose].at_expiry == ExpiryAction.ANONYMISE]
-    anonymised = _anonymised_rows(session, run, to_anonymise, rules, keyring)
+    to_anonymise = [r[0] for r in rows if rules[r[2]].at_expiry == ExpiryAction.ANONYMISE]
     return Batch(
         bounds=bounds,
-        records=[r.id for r in rows],
-        messages=sorted({r.message_id for r in rows if r.message_id}),
+        records=[r[0] for r in rows],
+        messages=sorted({r[3] for r in rows if r[3]}),
         subjects=len(refs),
         emptied=sorted(emptied),
-        anonymised=anonymised,
-        entries=_audit_entries(run, rows, refs, emptied, set(to_anonymise)),
+        anonymised=_anonymised_rows(session, run, to_anonymise, rules, keyring),
+        entries=_audit_entry(run, rows, refs, emptied, set(to_anonymise)),
     )
 
 
@@ -182,34 +181,36 @@ def _open(
         return None
 
 
-def _audit_entries(
+def _audit_entry(
     run: RunInfo, rows: Sequence[Any], refs: dict[int, str], emptied: set[int], anonymised: set[int]
 ) -> list[audit.Prepared]:
-    """One entry per subject: the erasure log and a subject's own history are read from these."""
-    records: dict[int, list[int]] = defaultdict(list)
-    kept: Counter[int] = Counter()
-    for r in rows:
-        records[r.subject_id].append(r.id)
-        if r.id in anonymised:
-            kept[r.subject_id] += 1
-    for subject_id in emptied:  # a queued subject with nothing left to erase is still removed
-        records.setdefault(subject_id, [])
-    return audit.prepare(
-        audit.NewEntry(
-            action=audit.Action.SUBJECT_DELETED if subject_id in emptied else audit.Action.RECORD_DELETED,
-            actor=run.actor,
-            target_type="subject",
-            target_id=refs[subject_id],
-            reason="retention period ended",
-            details={
-                "run": run.id,
-                "records": ids[:100],
-                "anonymised": kept[subject_id],
-                "key_destroyed": subject_id in emptied,
-            },
-        )
-        for subject_id, ids in sorted(records.items())
+    """One entry for the batch, naming each subject by its pseudonymous ref: the records erased
+    (at most 100 listed), how many of them were anonymised, and which subjects were removed with
+    their key. `audit.about_subject` and the erasure log read a subject's part from it."""
+    records: dict[str, list[int]] = defaultdict(list)
+    kept: Counter[str] = Counter()
+    for record_id, subject_id, *_ in rows:
+        ref = refs[subject_id]
+        records[ref].append(record_id)
+        if record_id in anonymised:
+            kept[ref] += 1
+    removed = sorted(refs[s] for s in emptied)
+    for ref in removed:  # a queued subject with nothing left to erase is still removed
+        records.setdefault(ref, [])
+    entry = audit.NewEntry(
+        action=audit.Action.RETENTION_ERASED,
+        actor=run.actor,
+        target_type="retention_run",
+        target_id=run.id,
+        reason="retention period ended",
+        details={
+            "run": run.id,
+            "records": {ref: ids[:100] for ref, ids in records.items()},
+            "anonymised": dict(kept),
+            "removed": removed,
+        },
     )
+    return audit.prepare([entry]) if records else []
 
 
 def _write(session: Session, statement: Any) -> Any:
@@ -227,7 +228,8 @@ def write_batch(session: Session, batch: Batch) -> None:
         still_used = exists().where(Record.message_id == Message.id)
         _write(session, delete(Message).where(among(session, Message.id, batch.messages), ~still_used))
     _delete_subjects(session, batch.emptied)
-    audit.append(session, audit.chain(batch.entries, *audit.lock_head(session)))
+    if batch.entries:
+        audit.append(session, audit.chain(batch.entries, *audit.lock_head(session)))
 
 
 def _delete_subjects(session: Session, ids: list[int]) -> None:

@@ -5,9 +5,9 @@
 2. It then works through the queue in batches of whole subjects (`batch.py`). Each batch is one
    transaction: due records are deleted (or anonymised, keeping the register's
    `keep_when_anonymised` fields), orphaned messages go, subjects with nothing left are removed
-   with their data key destroyed, one audit entry per subject is appended, and the run's
-   checkpoint (the last subject done) moves on. A subject is never split over two transactions,
-   so it is never half-erased.
+   with their data key destroyed, one audit entry naming each subject of the batch is appended,
+   and the run's checkpoint (the last subject done) moves on. A subject is never split over two
+   transactions, so it is never half-erased.
 3. Killed at any moment, the next `retention run` finds the unfinished run and resumes it after its
    checkpoint, with the same day and the same queue.
 

@@ -128,7 +128,7 @@ def _history(session: Session, dek: bytes, subject: Subject, kinds: dict[int, st
 
 def _log(session: Session, subject: Subject, record_ids: list[int]) -> list[LogData]:
     targets = or_(
-        and_(AuditEntry.target_type == "subject", AuditEntry.target_id == subject.ref),
+        audit.about_subject(subject.ref),
         and_(AuditEntry.target_type == "record", AuditEntry.target_id.in_([str(i) for i in record_ids])),
     )
     rows = session.execute(

@@ -92,6 +92,10 @@ TEXT: dict[str, dict[str, str]] = {
     "log_record.rectified": {"nl": "Een gegeven is verbeterd", "en": "A piece of data was corrected"},
     "log_record.restricted": {"nl": "Het gebruik is beperkt", "en": "Its use was restricted"},
     "log_record.deleted": {"nl": "Een gegeven is verwijderd", "en": "A piece of data was deleted"},
+    "log_retention.erased": {
+        "nl": "Gegevens waarvan de bewaartermijn voorbij was, zijn verwijderd",
+        "en": "Data whose retention period had ended was deleted",
+    },
     "log_export.created": {
         "nl": "Je gegevens zijn uitgevoerd (zoals voor dit overzicht)",
         "en": "Your data was exported (as for this overview)",
