@@ -3,9 +3,11 @@ and `bulk_writer` (a long job's own connection, whose checkpoint setting stays i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import delete, func, insert, select
 
-from privacydesk.store.db import BULK_CHECKPOINT_PAGES, Database, among
+from privacydesk.store.db import BULK_CHECKPOINT_BYTES, Database, among, migrate
 from privacydesk.store.models.retention import RetentionQueue, RetentionRun
 
 
@@ -45,13 +47,25 @@ def test_among_an_empty_list_matches_nothing(db: Database) -> None:
     assert found == 0
 
 
-def test_the_bulk_writers_checkpoint_setting_never_reaches_the_shared_pool(db: Database) -> None:
+def test_the_bulk_writers_settings_never_reach_the_shared_pool(db: Database) -> None:
     if not db.is_sqlite:
         with db.bulk_writer() as bulk:
             assert bulk is db  # PostgreSQL has no WAL checkpoint to tune: the same handle
         return
     with db.bulk_writer() as bulk, bulk.session_scope() as session:
-        setting = session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
-        assert setting == BULK_CHECKPOINT_PAGES
+        pragma = session.connection().exec_driver_sql
+        assert pragma("PRAGMA wal_autocheckpoint").scalar() * pragma("PRAGMA page_size").scalar() == (
+            BULK_CHECKPOINT_BYTES
+        )
+        assert pragma("PRAGMA temp_store").scalar() == 2  # MEMORY
     with db.session_scope() as session:
         assert session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+        assert session.connection().exec_driver_sql("PRAGMA temp_store").scalar() == 0  # the default
+
+
+def test_a_new_sqlite_database_has_16_kib_pages(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'new.db'}")
+    migrate(db)
+    with db.session_scope(readonly=True) as session:
+        assert session.connection().exec_driver_sql("PRAGMA page_size").scalar() == 16384
+    db.dispose()
