@@ -3,7 +3,7 @@
 The store is filled with raw sqlite3 (the ORM would take longer than what is measured). A tenth of
 the expired records are invoices under the anonymise rule, sealed for real under their subject's
 key, so the run decrypts them and keeps the register's fields. Plan and run each execute in a fresh
-process whose peak memory (ru_maxrss) is reported. N defaults to 5,000,000 (quick: 100,000);
+process whose own peak memory (VmHWM) is reported. N defaults to 5,000,000 (quick: 100,000);
 BENCH_RETENTION_RECORDS overrides it.
 """
 
@@ -30,7 +30,7 @@ from privacydesk.subjects import aad_for
 NAME = "retention"
 DESCRIPTION = (
     "retention plan and retention run on SQLite, N records in N/5 subjects, 20% expired (half in subjects "
-    "that expire whole, half scattered; a tenth of them anonymised invoices), 500 subjects per transaction; "
+    "that expire whole, half scattered; a tenth of them anonymised invoices), 5,000 subjects per transaction; "
     "each step in a fresh process, peak RSS measured."
 )
 ROOT = Path(__file__).resolve().parents[1]
