@@ -30,8 +30,8 @@ from privacydesk.subjects import aad_for
 NAME = "retention"
 DESCRIPTION = (
     "retention plan and retention run on SQLite, N records in N/5 subjects, 20% expired (half in subjects "
-    "that expire whole, half scattered; a tenth of them anonymised invoices), 5,000 subjects per transaction; "
-    "each step in a fresh process, peak RSS measured."
+    "that expire whole, half scattered; a tenth of them anonymised invoices), 5,000 subjects per "
+    "transaction; each step in a fresh process, peak RSS measured."
 )
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2027, 6, 1)
