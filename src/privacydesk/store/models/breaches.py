@@ -43,4 +43,7 @@ class BreachSubject(Base):
     __tablename__ = "breach_subjects"
 
     breach_id: Mapped[int] = mapped_column(ForeignKey("breaches.id", ondelete="CASCADE"), primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
+    # Indexed on its own too: the primary key leads with the breach, and removing a subject looks here.
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
