@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from privacydesk import audit
 from privacydesk.config import Settings
 from privacydesk.store.db import Database
 from tests.conftest import Person
@@ -51,3 +52,24 @@ def test_the_privacy_officer_lifts_a_hold_with_a_reason(
     assert client.post(url, data={"csrf": logged_in.csrf, "reason": ""}).status_code == 422
     client.post(url, data={"csrf": logged_in.csrf, "reason": "dispute settled"})
     assert "ended" in client.get("/admin/retention").text
+
+
+def test_the_audit_page_counts_a_retention_batchs_subjects_instead_of_listing_them(
+    client: Any, loaded_db: Database, auditor: Person
+) -> None:
+    refs = [f"{i:032x}" for i in range(300)]
+    with loaded_db.session_scope() as session:
+        audit.record(
+            session,
+            action=audit.Action.RETENTION_ERASED,
+            actor="system:retention",
+            target_type="retention_run",
+            target_id=1,
+            reason="retention period ended",
+            details={"run": 1, "records": {r: [i] for i, r in enumerate(refs)}, "removed": refs[:2]},
+        )
+    log_in(client, loaded_db, auditor)
+    page = client.get("/admin/audit", params={"action": "retention.erased"})
+    assert page.status_code == 200
+    assert "records: 300 entries" in page.text and refs[299] not in page.text
+    assert f"removed: [&#39;{refs[0]}&#39;, &#39;{refs[1]}&#39;]" in page.text  # short values stay whole
