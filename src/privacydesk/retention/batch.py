@@ -94,6 +94,7 @@ def read_batch(
         due(run.today),
         Record.id.not_in(held_records(run.today)),
     )
+    # Rows of (id, subject_id, purpose, message_id), read by position below
     rows: list[Any] = [r for r in conn.execute(due_rows).all() if r[2] in rules]
     refs: dict[int, str] = dict(
         conn.execute(select(Subject.id, Subject.ref).where(_in_batch(Subject.id, run.id, bounds))).all()
